@@ -1,0 +1,58 @@
+#include "app/dump_command.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "app/output.hpp"
+#include "evtx/file_reader.hpp"
+#include "evtx/json_render.hpp"
+#include "evtx/xml_render.hpp"
+
+namespace vigie::app {
+namespace {
+
+void print_stats(const std::string& path, const evtx::FileStats& s) {
+    fmt::print(stderr,
+               "{}: records {}, recovered {}, records failed {}, chunks {}, chunks skipped {}, "
+               "chunks beyond header {}, checksum failures {}\n",
+               path, s.records, s.recovered, s.records_failed, s.chunks, s.chunks_skipped,
+               s.chunks_beyond_header, s.checksum_failures);
+    for (const std::string& p : s.problems) fmt::print(stderr, "{}:   {}\n", path, p);
+}
+
+}  // namespace
+
+int run_dump(const DumpOptions& options) {
+    const bool xml = options.format == "xml";
+    evtx::ReadOptions read;
+    read.recover = options.recover;
+    read.threads = evtx::resolve_threads(options.threads);
+    std::vector<evtx::JsonRenderer> renderers(read.threads);
+    StdoutWriter out;
+    int status = 0;
+    for (const std::string& path : options.files) {
+        auto file = evtx::EvtxFile::open(path);
+        if (!file) {
+            fmt::print(stderr, "vigie: {}\n", file.error().to_string());
+            status = 2;
+            continue;
+        }
+        const evtx::FileStats stats = evtx::for_each_event<std::string>(
+            *file, read,
+            [&](const core::Event& event, const evtx::RecordInfo&, std::string& chunk_out, unsigned worker) {
+                if (xml) {
+                    evtx::render_xml(event, chunk_out);
+                } else {
+                    renderers[worker].render(event, chunk_out);
+                }
+                chunk_out.push_back('\n');
+            },
+            [&](std::string&& chunk_out) { out.write(chunk_out); });
+        if (options.stats) print_stats(path, stats);
+        if (out.closed()) break;
+    }
+    return status;
+}
+
+}  // namespace vigie::app

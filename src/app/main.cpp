@@ -1,0 +1,48 @@
+// The `vigie` binary: parses arguments into a command's options, runs it, returns its status.
+// Exit status: 0 success (hunt: detections found), 1 nothing found, 2 error.
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <fmt/format.h>
+
+#include "app/dump_command.hpp"
+
+namespace {
+
+int run(int argc, char** argv) {
+    CLI::App app{"vigie: early warning and file protection against human-operated ransomware"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "vigie 0.1.0");
+
+    vigie::app::DumpOptions dump;
+    CLI::App* dump_cmd = app.add_subcommand("dump", "Print the events of EVTX files, one per line");
+    dump_cmd->add_option("--format", dump.format, "Output format")
+        ->check(CLI::IsMember({"jsonl", "xml"}))
+        ->capture_default_str();
+    dump_cmd->add_flag("--recover", dump.recover,
+                       "Also recover records from chunk slack space and chunks past the header's count");
+    dump_cmd->add_option("--threads", dump.threads, "Parsing threads (0: one per core)")->capture_default_str();
+    dump_cmd->add_flag("--stats", dump.stats, "Print per-file statistics on standard error");
+    dump_cmd->add_option("FILE", dump.files, "EVTX files")->required()->check(CLI::ExistingFile);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : 2;
+    }
+    if (*dump_cmd) return vigie::app::run_dump(dump);
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // A closed pipe (vigie dump x | head) ends output quietly instead of killing the process.
+    std::signal(SIGPIPE, SIG_IGN);
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        fmt::print(stderr, "vigie: internal error: {}\n", e.what());
+        return 2;
+    }
+}

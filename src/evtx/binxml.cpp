@@ -1,0 +1,176 @@
+#include "evtx/binxml.hpp"
+
+#include <fmt/format.h>
+
+#include "evtx/byte_reader.hpp"
+#include "evtx/chunk_context.hpp"
+
+namespace vigie::evtx {
+namespace {
+
+core::Error corrupt(std::size_t offset, std::string_view what) {
+    return core::fail(core::ErrorCode::kCorrupt, fmt::format("{} at chunk offset 0x{:x}", what, offset));
+}
+core::Error truncated(std::size_t offset, std::string_view what) {
+    return core::fail(core::ErrorCode::kTruncated, fmt::format("{} runs past its data at chunk offset 0x{:x}", what, offset));
+}
+
+// A name reference: a 4-byte chunk offset; when it points right after itself the name is
+// stored inline and must be skipped.
+core::Result<std::string_view> read_name_ref(ChunkContext& ctx, ByteReader& r) {
+    std::uint32_t offset = 0;
+    if (!r.read(offset)) return truncated(r.pos(), "name reference");
+    if (offset == r.pos()) {
+        auto size = ctx.name_size_at(offset);
+        if (!size) return std::move(size).error();
+        if (!r.skip(*size)) return truncated(r.pos(), "inline name");
+    }
+    return ctx.name_at(offset);
+}
+
+// Character count then UTF-16LE text.
+bool read_counted_utf16(ByteReader& r, Op& op) {
+    std::uint16_t chars = 0;
+    if (!r.read(chars)) return false;
+    const std::size_t bytes = 2 * static_cast<std::size_t>(chars);
+    if (!r.can_read(bytes)) return false;
+    op.data = r.ptr();
+    op.size = static_cast<std::uint32_t>(bytes);
+    r.skip(bytes);
+    return true;
+}
+
+core::Result<void> read_template_instance(ChunkContext& ctx, ByteReader& r, Op& op) {
+    const std::size_t start = r.pos();
+    std::uint8_t unknown = 0;
+    std::uint32_t template_id = 0, def_offset = 0;
+    if (!r.read(unknown) || !r.read(template_id) || !r.read(def_offset)) {
+        return truncated(start, "template instance");
+    }
+    if (def_offset == r.pos()) {
+        // The definition is stored inline: next offset (4), GUID (16), data size (4), data.
+        std::uint32_t data_size = 0;
+        if (!r.skip(20) || !r.read(data_size) || !r.skip(data_size)) {
+            return truncated(start, "inline template definition");
+        }
+    }
+    // Instance data: value count, count descriptors (size u16, type u8, pad u8), then values.
+    const std::uint8_t* instance = r.ptr();
+    std::uint32_t count = 0;
+    if (!r.read(count)) return truncated(r.pos(), "template instance data");
+    if (count > ctx.limits().max_substitutions || !r.can_read(std::size_t{4} * count)) {
+        return corrupt(r.pos(), "impossible substitution count");
+    }
+    std::size_t values_size = 0;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        values_size += load_le<std::uint16_t>(r.ptr() + 4 * std::size_t{i});
+    }
+    if (!r.skip(std::size_t{4} * count) || !r.skip(values_size)) {
+        return truncated(start, "substitution values");
+    }
+    op.code = OpCode::kTemplateInstance;
+    op.offset = def_offset;
+    op.data = instance;
+    op.size = static_cast<std::uint32_t>(r.ptr() - instance);
+    return {};
+}
+
+}  // namespace
+
+core::Result<void> decode_fragment(ChunkContext& ctx, std::size_t begin, std::size_t end,
+                                   bool in_substitution, std::vector<Op>& out) {
+    ByteReader r(ctx.bytes(), begin, end);
+    if (begin > r.limit()) return truncated(begin, "fragment");
+    while (!r.at_end()) {
+        if (!ctx.charge(1)) {
+            return core::fail(core::ErrorCode::kLimitExceeded, "chunk work budget exhausted");
+        }
+        const std::size_t at = r.pos();
+        std::uint8_t byte = 0;
+        r.read(byte);
+        const std::uint8_t tok = byte & ~token::kHasMoreDataFlag;
+        Op op;
+        switch (tok) {
+            case token::kEof:
+                out.push_back(Op{});  // kEnd
+                return {};
+            case token::kOpenStartElement: {
+                std::uint32_t data_size = 0;
+                if ((!in_substitution && !r.skip(2)) || !r.read(data_size)) {
+                    return truncated(at, "element start");
+                }
+                auto name = read_name_ref(ctx, r);
+                if (!name) return std::move(name).error();
+                if ((byte & token::kHasMoreDataFlag) && !r.skip(4)) {
+                    return truncated(at, "attribute list");
+                }
+                op.code = OpCode::kOpenElement;
+                op.name = *name;
+                break;
+            }
+            case token::kCloseStartElement: op.code = OpCode::kCloseStart; break;
+            case token::kCloseEmptyElement: op.code = OpCode::kCloseEmpty; break;
+            case token::kEndElement: op.code = OpCode::kEndElement; break;
+            case token::kValue: {
+                std::uint8_t type = 0;
+                if (!r.read(type)) return truncated(at, "value");
+                if (type != value_type::kString) return corrupt(at, "value token that is not a string");
+                if (!read_counted_utf16(r, op)) return truncated(at, "value text");
+                op.code = OpCode::kText;
+                break;
+            }
+            case token::kAttribute: {
+                auto name = read_name_ref(ctx, r);
+                if (!name) return std::move(name).error();
+                op.code = OpCode::kAttribute;
+                op.name = *name;
+                break;
+            }
+            case token::kCDataSection:
+                if (!read_counted_utf16(r, op)) return truncated(at, "CDATA section");
+                op.code = OpCode::kCData;
+                break;
+            case token::kCharRef:
+                if (!r.read(op.index)) return truncated(at, "character reference");
+                op.code = OpCode::kCharRef;
+                break;
+            case token::kEntityRef: {
+                auto name = read_name_ref(ctx, r);
+                if (!name) return std::move(name).error();
+                op.code = OpCode::kEntityRef;
+                op.name = *name;
+                break;
+            }
+            case token::kPITarget: {
+                auto name = read_name_ref(ctx, r);
+                if (!name) return std::move(name).error();
+                op.code = OpCode::kPITarget;
+                op.name = *name;
+                break;
+            }
+            case token::kPIData:
+                if (!read_counted_utf16(r, op)) return truncated(at, "PI data");
+                op.code = OpCode::kPIData;
+                break;
+            case token::kTemplateInstance:
+                if (auto t = read_template_instance(ctx, r, op); !t) return t;
+                break;
+            case token::kNormalSubstitution:
+            case token::kOptionalSubstitution:
+                if (!r.read(op.index) || !r.read(op.value_type)) return truncated(at, "substitution");
+                op.code = OpCode::kSubstitution;
+                op.optional = tok == token::kOptionalSubstitution;
+                break;
+            case token::kFragmentHeader:
+                if (!r.skip(3)) return truncated(at, "fragment header");
+                continue;
+            default:
+                return corrupt(at, fmt::format("unknown BinXML token 0x{:02x}", byte));
+        }
+        out.push_back(op);
+    }
+    out.push_back(Op{});
+    return {};
+}
+
+}  // namespace vigie::evtx

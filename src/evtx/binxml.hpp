@@ -1,0 +1,103 @@
+// evtx/binxml.hpp - Binary XML tokens decoded into a flat list of operations.
+//
+// A BinXML byte stream (a record, a template definition, a BinXML substitution value) is decoded
+// once into Ops; RecordBuilder (record_builder.hpp) then executes the ops to build a core::Event.
+// Template definitions are decoded once per chunk and their ops cached (chunk_context.hpp), so a
+// record that instantiates a known template only decodes its substitution values.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace vigie::evtx {
+
+class ChunkContext;
+
+enum class OpCode : std::uint8_t {
+    kOpenElement,       ///< name
+    kAttribute,         ///< name; the value ops that follow belong to it
+    kCloseStart,        ///< end of the start tag ('>')
+    kCloseEmpty,        ///< end of an empty element ('/>')
+    kEndElement,        ///< '</name>'
+    kText,              ///< UTF-16LE text: data, size (bytes)
+    kSubstitution,      ///< index, value_type (declared), optional
+    kEntityRef,         ///< name ("amp", "lt", ...)
+    kCharRef,           ///< index holds the UTF-16 code unit
+    kCData,             ///< UTF-16LE text: data, size
+    kPITarget,          ///< name
+    kPIData,            ///< UTF-16LE text: data, size
+    kTemplateInstance,  ///< offset: template definition; data, size: the instance data
+    kEnd,               ///< end of the fragment
+};
+
+struct Op {
+    OpCode code = OpCode::kEnd;
+    bool optional = false;
+    std::uint8_t value_type = 0;
+    std::uint16_t index = 0;
+    std::uint32_t offset = 0;
+    std::uint32_t size = 0;
+    const std::uint8_t* data = nullptr;
+    std::string_view name;
+};
+
+/// BinXML token and value type codes (libyal "Token types" and "Value types").
+namespace token {
+inline constexpr std::uint8_t kEof = 0x00;
+inline constexpr std::uint8_t kOpenStartElement = 0x01;
+inline constexpr std::uint8_t kCloseStartElement = 0x02;
+inline constexpr std::uint8_t kCloseEmptyElement = 0x03;
+inline constexpr std::uint8_t kEndElement = 0x04;
+inline constexpr std::uint8_t kValue = 0x05;
+inline constexpr std::uint8_t kAttribute = 0x06;
+inline constexpr std::uint8_t kCDataSection = 0x07;
+inline constexpr std::uint8_t kCharRef = 0x08;
+inline constexpr std::uint8_t kEntityRef = 0x09;
+inline constexpr std::uint8_t kPITarget = 0x0a;
+inline constexpr std::uint8_t kPIData = 0x0b;
+inline constexpr std::uint8_t kTemplateInstance = 0x0c;
+inline constexpr std::uint8_t kNormalSubstitution = 0x0d;
+inline constexpr std::uint8_t kOptionalSubstitution = 0x0e;
+inline constexpr std::uint8_t kFragmentHeader = 0x0f;
+inline constexpr std::uint8_t kHasMoreDataFlag = 0x40;
+}  // namespace token
+
+namespace value_type {
+inline constexpr std::uint8_t kNull = 0x00;
+inline constexpr std::uint8_t kString = 0x01;
+inline constexpr std::uint8_t kAnsiString = 0x02;
+inline constexpr std::uint8_t kInt8 = 0x03;
+inline constexpr std::uint8_t kUInt8 = 0x04;
+inline constexpr std::uint8_t kInt16 = 0x05;
+inline constexpr std::uint8_t kUInt16 = 0x06;
+inline constexpr std::uint8_t kInt32 = 0x07;
+inline constexpr std::uint8_t kUInt32 = 0x08;
+inline constexpr std::uint8_t kInt64 = 0x09;
+inline constexpr std::uint8_t kUInt64 = 0x0a;
+inline constexpr std::uint8_t kReal32 = 0x0b;
+inline constexpr std::uint8_t kReal64 = 0x0c;
+inline constexpr std::uint8_t kBool = 0x0d;
+inline constexpr std::uint8_t kBinary = 0x0e;
+inline constexpr std::uint8_t kGuid = 0x0f;
+inline constexpr std::uint8_t kSizeT = 0x10;
+inline constexpr std::uint8_t kFileTime = 0x11;
+inline constexpr std::uint8_t kSysTime = 0x12;
+inline constexpr std::uint8_t kSid = 0x13;
+inline constexpr std::uint8_t kHexInt32 = 0x14;
+inline constexpr std::uint8_t kHexInt64 = 0x15;
+inline constexpr std::uint8_t kEvtHandle = 0x20;
+inline constexpr std::uint8_t kBinXml = 0x21;
+inline constexpr std::uint8_t kEvtXml = 0x23;
+inline constexpr std::uint8_t kArrayFlag = 0x80;
+}  // namespace value_type
+
+/// Decodes the tokens in chunk bytes [begin, end) into `out` (appending), stopping after the
+/// end-of-fragment token or at `end`. `in_substitution` is true for BinXML substitution values,
+/// whose element starts carry no dependency identifier. Errors name the chunk offset.
+core::Result<void> decode_fragment(ChunkContext& ctx, std::size_t begin, std::size_t end,
+                                   bool in_substitution, std::vector<Op>& out);
+
+}  // namespace vigie::evtx

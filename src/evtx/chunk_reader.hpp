@@ -1,0 +1,64 @@
+// evtx/chunk_reader.hpp - reads the records of one 64 KiB chunk into core::Events.
+//
+// A chunk is independent of every other: a ChunkReader per thread can read chunks in parallel.
+// Checksums are verified and failures counted; a chunk with a bad checksum is still read record
+// by record. A corrupt record ends the normal walk of its chunk; with `recover`, the rest of the
+// chunk (and the slack after its last record) is scanned for intact records, reported as
+// recovered. Records whose identifier was already read in the chunk are older copies and skipped.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/event.hpp"
+#include "evtx/chunk_context.hpp"
+#include "evtx/limits.hpp"
+#include "evtx/record_builder.hpp"
+
+namespace vigie::evtx {
+
+struct RecordInfo {
+    std::uint64_t record_id = 0;
+    core::FileTimeTicks written = 0;  ///< from the record header
+    std::uint64_t chunk_index = 0;
+    std::uint32_t offset_in_chunk = 0;
+    bool recovered = false;
+};
+
+struct ChunkStats {
+    std::uint64_t records = 0;          ///< records read in the normal walk
+    std::uint64_t recovered = 0;        ///< records found by the recovery scan
+    std::uint64_t records_failed = 0;   ///< records whose bytes could not be parsed
+    std::uint64_t checksum_failures = 0;
+    bool skipped = false;               ///< no usable chunk header, or budget exhausted
+    bool empty = false;                 ///< all-zero chunk (preallocated, never written)
+    std::string first_error;            ///< the first problem met, for --stats and logs
+};
+
+using EventCallback = std::function<void(const core::Event&, const RecordInfo&)>;
+
+class ChunkReader {
+public:
+    explicit ChunkReader(Limits limits = {}) : ctx_(limits) {}
+
+    /// Reads `chunk` (exactly kChunkSize bytes). `on_event` sees each event while it is valid.
+    /// `beyond_header` marks a chunk past the file header's chunk count (a dirty file): all its
+    /// records count as recovered.
+    ChunkStats read(std::span<const std::uint8_t> chunk, std::uint64_t chunk_index, bool recover,
+                    bool beyond_header, const EventCallback& on_event);
+
+private:
+    bool read_record(std::size_t offset, std::uint32_t size, std::uint64_t chunk_index,
+                     bool recovered, const EventCallback& on_event, ChunkStats& stats);
+
+    ChunkContext ctx_;
+    RecordBuilder builder_;
+    core::Event event_;
+    std::vector<std::uint64_t> seen_ids_;
+    bool beyond_header_ = false;
+};
+
+}  // namespace vigie::evtx

@@ -1,0 +1,120 @@
+// evtx/file_reader.hpp - an EVTX file: header, chunks, and reading all events in order.
+//
+//   auto file = evtx::EvtxFile::open(path);
+//   if (!file) return file.error();
+//   auto stats = evtx::for_each_event<std::string>(*file, options,
+//       [&](const core::Event& e, const evtx::RecordInfo& info, std::string& out, unsigned worker) {
+//           renderers[worker].render(e, out);      // worker thread: per-chunk output
+//       },
+//       [&](std::string&& out) { fwrite(out.data(), 1, out.size(), stdout); });  // in file order
+//
+// Chunks are read with pread into per-thread buffers, parsed on `threads` threads, and their
+// outputs handed back in file order; memory stays bounded by the number of chunks in flight.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/byte_source.hpp"
+#include "core/ordered_parallel.hpp"
+#include "core/result.hpp"
+#include "evtx/chunk_reader.hpp"
+#include "evtx/format.hpp"
+#include "evtx/limits.hpp"
+
+namespace vigie::evtx {
+
+struct ReadOptions {
+    bool recover = false;  ///< scan slack space and chunks past the header's count
+    unsigned threads = 1;  ///< 0: one per core
+    Limits limits;
+};
+
+struct FileStats {
+    std::uint64_t records = 0;
+    std::uint64_t recovered = 0;
+    std::uint64_t records_failed = 0;
+    std::uint64_t chunks = 0;               ///< chunks read (normal and recovered)
+    std::uint64_t chunks_skipped = 0;       ///< chunks with no usable header or over budget
+    std::uint64_t chunks_beyond_header = 0; ///< chunks read past the header's count (--recover)
+    std::uint64_t checksum_failures = 0;    ///< file header, chunk header and record data CRCs
+    std::vector<std::string> problems;      ///< first few problems, "chunk N: ..."
+
+    void add(const ChunkStats& c, std::uint64_t chunk_index);
+};
+
+class EvtxFile {
+public:
+    static core::Result<EvtxFile> open(const std::string& path);
+    static core::Result<EvtxFile> open(std::unique_ptr<core::ByteSource> source);
+
+    const FileHeader& header() const noexcept { return header_; }
+    const std::string& name() const noexcept { return source_->name(); }
+    std::uint64_t size() const noexcept { return source_->size(); }
+    /// Chunks declared by the header that the file actually holds.
+    std::uint64_t declared_chunks() const noexcept { return declared_chunks_; }
+    /// Whole chunks present in the file.
+    std::uint64_t present_chunks() const noexcept { return present_chunks_; }
+
+    /// Reads chunk `index` into `buffer` (resized to kChunkSize).
+    core::Result<void> load_chunk(std::uint64_t index, std::vector<std::uint8_t>& buffer) const;
+
+private:
+    std::unique_ptr<core::ByteSource> source_;
+    FileHeader header_;
+    std::uint64_t declared_chunks_ = 0;
+    std::uint64_t present_chunks_ = 0;
+};
+
+unsigned resolve_threads(unsigned requested) noexcept;
+
+template <typename R, typename Visit, typename Emit>
+FileStats for_each_event(const EvtxFile& file, const ReadOptions& options, Visit&& visit, Emit&& emit) {
+    FileStats stats;
+    if (!file.header().checksum_ok) {
+        ++stats.checksum_failures;
+        stats.problems.push_back("file header checksum mismatch");
+    }
+    const std::uint64_t count = options.recover ? file.present_chunks() : file.declared_chunks();
+    const unsigned threads = resolve_threads(options.threads);
+    struct Worker {
+        explicit Worker(const Limits& l) : reader(l) {}
+        ChunkReader reader;
+        std::vector<std::uint8_t> buffer;
+    };
+    std::vector<std::unique_ptr<Worker>> workers;
+    for (unsigned t = 0; t < std::max(threads, 1u); ++t) workers.push_back(std::make_unique<Worker>(options.limits));
+    struct ChunkOutput {
+        R output{};
+        ChunkStats stats;
+    };
+    core::ordered_parallel<ChunkOutput>(
+        count, threads, std::size_t{4} * threads,
+        [&](std::size_t index, unsigned id) {
+            ChunkOutput result;
+            Worker& w = *workers[id];
+            if (auto loaded = file.load_chunk(index, w.buffer); !loaded) {
+                result.stats.skipped = true;
+                result.stats.first_error = loaded.error().message;
+                return result;
+            }
+            const bool beyond = index >= file.declared_chunks();
+            result.stats = w.reader.read(w.buffer, index, options.recover, beyond,
+                                         [&](const core::Event& e, const RecordInfo& info) {
+                                             visit(e, info, result.output, id);
+                                         });
+            return result;
+        },
+        [&](std::size_t index, ChunkOutput&& result) {
+            stats.add(result.stats, index);
+            if (index >= file.declared_chunks() && !result.stats.empty) ++stats.chunks_beyond_header;
+            emit(std::move(result.output));
+        });
+    return stats;
+}
+
+}  // namespace vigie::evtx

@@ -1,0 +1,266 @@
+#include "evtx/json_render.hpp"
+
+namespace vigie::evtx {
+namespace {
+constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+constexpr int kMaxDepth = 128;
+}  // namespace
+
+std::uint32_t JsonRenderer::make(Type type) {
+    if (used_ == pool_.size()) pool_.emplace_back();
+    Node& n = pool_[used_];
+    n.type = type;
+    n.value = core::Value();
+    n.text.clear();
+    n.members.clear();
+    n.items.clear();
+    return static_cast<std::uint32_t>(used_++);
+}
+
+std::uint32_t JsonRenderer::find(std::uint32_t object, std::string_view key) const {
+    for (const auto& [k, v] : pool_[object].members) {
+        if (k == key) return v;
+    }
+    return kNone;
+}
+
+std::uint32_t JsonRenderer::insert(std::uint32_t object, std::string_view key, std::uint32_t node) {
+    for (auto& [k, v] : pool_[object].members) {
+        if (k == key) {
+            const std::uint32_t old = v;
+            v = node;
+            return old;
+        }
+    }
+    pool_[object].members.emplace_back(key, node);
+    return kNone;
+}
+
+bool JsonRenderer::is_json_string(const Node& n) noexcept {
+    if (n.type == Type::kString) return true;
+    if (n.type != Type::kValue) return false;
+    switch (n.value.kind()) {
+        case core::ValueKind::kNull:
+        case core::ValueKind::kInt:
+        case core::ValueKind::kUInt:
+        case core::ValueKind::kReal32:
+        case core::ValueKind::kReal64:
+        case core::ValueKind::kBool:
+        case core::ValueKind::kArray: return false;
+        default: return true;
+    }
+}
+
+// Walks the key stack from the root, creating what is missing (the crate's
+// get_or_create_current_path): a null on the way becomes an object, a scalar on the way is
+// wrapped into an object under the next key.
+std::uint32_t JsonRenderer::current_path() {
+    std::uint32_t cur = 0;
+    for (std::string_view key : stack_) {
+        std::uint32_t next = pool_[cur].type == Type::kObject ? find(cur, key) : kNone;
+        if (next == kNone) {
+            if (pool_[cur].type == Type::kNull) {
+                pool_[cur].type = Type::kObject;
+                const std::uint32_t child = make(Type::kObject);
+                pool_[cur].members.emplace_back(key, child);
+                next = child;
+            } else if (pool_[cur].type != Type::kObject) {
+                const std::uint32_t moved = make(Type::kNull);
+                std::swap(pool_[moved], pool_[cur]);
+                pool_[cur].type = Type::kObject;
+                pool_[cur].members.clear();
+                pool_[cur].members.emplace_back(key, moved);
+                next = moved;
+            } else {
+                const std::uint32_t child = make(Type::kObject);
+                pool_[cur].members.emplace_back(key, child);
+                next = child;
+            }
+        }
+        cur = next;
+    }
+    return cur;
+}
+
+std::uint32_t JsonRenderer::current_parent() {
+    current_path();
+    std::uint32_t cur = 0;
+    for (std::size_t i = 0; i + 1 < stack_.size(); ++i) cur = find(cur, stack_[i]);
+    return cur;
+}
+
+std::string_view JsonRenderer::free_slot_key(std::uint32_t object, std::string_view name) {
+    for (std::size_t slot = 1;; ++slot) {
+        scratch_.assign(name);
+        scratch_.push_back('_');
+        scratch_.append(std::to_string(slot));
+        if (find(object, scratch_) == kNone) return arena_.store(scratch_);
+    }
+}
+
+void JsonRenderer::insert_plain(std::string_view name) {
+    stack_.push_back(name);
+    const std::uint32_t parent = current_parent();
+    if (parent == kNone || pool_[parent].type != Type::kObject) return;
+    const std::uint32_t old = insert(parent, name, make(Type::kNull));
+    if (old == kNone) return;
+    const Node& o = pool_[old];
+    if (o.type == Type::kNull || (o.type == Type::kObject && o.members.empty())) return;
+    // A repeated element: the earlier value moves to the first free name_N slot.
+    insert(parent, free_slot_key(parent, name), old);
+}
+
+void JsonRenderer::insert_with_attributes(const core::Event& event, const core::Node& element,
+                                          std::string_view name) {
+    stack_.push_back(name);
+    const std::uint32_t attrs = make(Type::kObject);
+    for (const core::Attribute& a : event.attributes(element)) {
+        if (a.value.is_null()) continue;
+        const std::uint32_t v = make(Type::kValue);
+        pool_[v].value = a.value;
+        insert(attrs, a.name, v);
+    }
+    const std::uint32_t parent = current_parent();
+    if (parent == kNone || pool_[parent].type != Type::kObject) return;
+    if (pool_[attrs].members.empty()) {
+        insert(parent, name, make(Type::kNull));
+        return;
+    }
+    const std::uint32_t old = insert(parent, name, make(Type::kNull));
+    if (old != kNone && pool_[old].type == Type::kObject && !pool_[old].members.empty()) {
+        insert(parent, free_slot_key(parent, name), old);
+    }
+    const std::uint32_t obj = make(Type::kObject);
+    pool_[obj].members.emplace_back("#attributes", attrs);
+    insert(parent, name, obj);
+}
+
+void JsonRenderer::characters(const core::Value& value) {
+    const std::uint32_t cur = current_path();
+    auto value_node = [&] {
+        const std::uint32_t v = make(value.is_null() ? Type::kNull : Type::kValue);
+        pool_[v].value = value;
+        return v;
+    };
+    switch (pool_[cur].type) {
+        case Type::kNull:
+            if (!value.is_null()) {
+                pool_[cur].type = Type::kValue;
+                pool_[cur].value = value;
+            }
+            return;
+        case Type::kObject: {
+            const std::uint32_t text = find(cur, "#text");
+            if (text == kNone || pool_[text].type == Type::kNull) {
+                insert(cur, "#text", value_node());
+            } else if (pool_[text].type == Type::kArray) {
+                const std::uint32_t v = value_node();
+                pool_[text].items.push_back(v);
+            } else {
+                // A second text for the same name: the crate turns #text into an array.
+                const std::uint32_t array = make(Type::kArray);
+                pool_[array].items.push_back(text);
+                const std::uint32_t v = value_node();
+                pool_[array].items.push_back(v);
+                insert(cur, "#text", array);
+            }
+            return;
+        }
+        case Type::kArray: {
+            const std::uint32_t v = value_node();
+            pool_[cur].items.push_back(v);
+            return;
+        }
+        case Type::kValue:
+        case Type::kString: {
+            // Text following text is concatenated (numbers included, as their text).
+            Node& n = pool_[cur];
+            if (n.type == Type::kValue) {
+                n.text = n.value.text();
+                n.type = Type::kString;
+            }
+            value.append_text(n.text);
+            return;
+        }
+    }
+}
+
+void JsonRenderer::walk(const core::Event& event, std::uint32_t index, int depth) {
+    if (depth > kMaxDepth) return;
+    const core::Node& n = event.node(index);
+    switch (n.kind) {
+        case core::NodeKind::kText:
+        case core::NodeKind::kCData: characters(n.value); return;
+        case core::NodeKind::kProcessingInstruction: return;
+        case core::NodeKind::kElement: break;
+    }
+    const std::size_t depth_before = stack_.size();
+    if (n.name == "Data") {
+        const core::Attribute* name_attr = nullptr;
+        for (const core::Attribute& a : event.attributes(n)) {
+            if (a.name == "Name") {
+                name_attr = &a;
+                break;
+            }
+        }
+        if (name_attr != nullptr) {
+            scratch_.clear();
+            name_attr->value.append_text(scratch_);
+            insert_plain(arena_.store(scratch_));
+        } else {
+            stack_.push_back("Data");
+        }
+    } else if (n.attr_count == 0) {
+        insert_plain(n.name);
+    } else {
+        insert_with_attributes(event, n, n.name);
+    }
+    for (std::uint32_t c = n.first_child; c != core::Node::kNone; c = event.node(c).next_sibling) {
+        walk(event, c, depth + 1);
+    }
+    stack_.resize(depth_before);
+}
+
+void JsonRenderer::write(std::uint32_t index, std::string& out) const {
+    const Node& n = pool_[index];
+    switch (n.type) {
+        case Type::kNull: out.append("null"); return;
+        case Type::kValue: n.value.append_json(out); return;
+        case Type::kString: core::append_json_string(out, n.text); return;
+        case Type::kArray: {
+            out.push_back('[');
+            for (std::size_t i = 0; i < n.items.size(); ++i) {
+                if (i) out.push_back(',');
+                write(n.items[i], out);
+            }
+            out.push_back(']');
+            return;
+        }
+        case Type::kObject: {
+            out.push_back('{');
+            bool first = true;
+            for (const auto& [key, child] : n.members) {
+                if (!first) out.push_back(',');
+                first = false;
+                core::append_json_string(out, key);
+                out.push_back(':');
+                write(child, out);
+            }
+            out.push_back('}');
+            return;
+        }
+    }
+}
+
+void JsonRenderer::render(const core::Event& event, std::string& out) {
+    used_ = 0;
+    arena_.clear();
+    stack_.clear();
+    make(Type::kObject);
+    for (std::uint32_t i = 0; i < event.nodes().size(); ++i) {
+        if (event.node(i).parent == core::Node::kNone) walk(event, i, 0);
+    }
+    write(0, out);
+}
+
+}  // namespace vigie::evtx
