@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/utf16.hpp"
 #include "evtx/binxml.hpp"
 #include "evtx/byte_reader.hpp"
 
@@ -10,12 +11,32 @@ namespace vigie::evtx {
 using core::Value;
 using core::ValueKind;
 
+namespace {
+
+// Unicode White_Space code points of the Basic Multilingual Plane (what Rust's trim_end strips).
+bool is_unicode_space(std::uint16_t u) noexcept {
+    return (u >= 0x09 && u <= 0x0D) || u == 0x20 || u == 0x85 || u == 0xA0 || u == 0x1680 ||
+           (u >= 0x2000 && u <= 0x200A) || u == 0x2028 || u == 0x2029 || u == 0x202F ||
+           u == 0x205F || u == 0x3000;
+}
+
+// Substitution strings end at their first NUL and lose trailing white space. The Rust evtx
+// crate does the same since 2025 (Security 4624 pads LogonProcessName with spaces), and Sigma
+// rules and their regression data are written against that rendering.
+std::uint32_t trimmed_utf16_size(const std::uint8_t* p, std::uint32_t size) noexcept {
+    std::size_t units = core::utf16le_units_before_nul(p, size);
+    while (units > 0 && is_unicode_space(load_le<std::uint16_t>(p + 2 * (units - 1)))) --units;
+    return static_cast<std::uint32_t>(2 * units);
+}
+
+}  // namespace
+
 Value substitution_value(std::uint8_t type, const std::uint8_t* p, std::uint32_t size) noexcept {
     namespace vt = value_type;
     auto need = [&](std::uint32_t n) { return size >= n; };
     switch (type) {
         case vt::kNull: return Value::null();
-        case vt::kString: return Value::utf16(p, size);
+        case vt::kString: return Value::utf16(p, trimmed_utf16_size(p, size));
         case vt::kAnsiString: return Value::ansi(p, size);
         case vt::kInt8: return need(1) ? Value::int64(static_cast<std::int8_t>(p[0])).with_width(1) : Value();
         case vt::kUInt8: return need(1) ? Value::uint64(p[0]).with_width(1) : Value();
