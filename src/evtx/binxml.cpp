@@ -47,8 +47,19 @@ core::Result<void> read_template_instance(ChunkContext& ctx, ByteReader& r, Op& 
     if (!r.read(unknown) || !r.read(template_id) || !r.read(def_offset)) {
         return truncated(start, "template instance");
     }
-    if (def_offset == r.pos()) {
-        // The definition is stored inline: next offset (4), GUID (16), data size (4), data.
+    // A definition stored inline follows the instance header; its offset is this position. A
+    // record recovered from slack may have been written at another chunk offset, so there the
+    // bytes themselves decide: a definition header followed by a BinXML fragment header.
+    auto inline_definition_here = [&] {
+        if (def_offset == r.pos()) return true;
+        if (!ctx.recovering() || !r.can_read(28)) return false;
+        const std::uint8_t* p = r.ptr();
+        const std::uint32_t size = load_le<std::uint32_t>(p + 20);
+        return p[24] == token::kFragmentHeader && p[25] == 1 && p[26] == 1 && r.can_read(24 + std::size_t{size});
+    };
+    if (inline_definition_here()) {
+        def_offset = static_cast<std::uint32_t>(r.pos());
+        // The definition: next offset (4), GUID (16), data size (4), data.
         std::uint32_t data_size = 0;
         if (!r.skip(20) || !r.read(data_size) || !r.skip(data_size)) {
             return truncated(start, "inline template definition");
@@ -171,6 +182,21 @@ core::Result<void> decode_fragment(ChunkContext& ctx, std::size_t begin, std::si
     }
     out.push_back(Op{});
     return {};
+}
+
+bool template_fits(const std::vector<Op>& ops, std::span<const std::uint8_t> types) noexcept {
+    bool any = false;
+    for (const Op& op : ops) {
+        if (op.code != OpCode::kSubstitution) continue;
+        any = true;
+        if (op.index >= types.size()) return false;
+        const std::uint8_t actual = types[op.index];
+        if (actual == value_type::kNull || actual == op.value_type) continue;
+        const bool size_t_as_hex = op.value_type == value_type::kSizeT &&
+                                   (actual == value_type::kHexInt32 || actual == value_type::kHexInt64);
+        if (!size_t_as_hex) return false;
+    }
+    return any;
 }
 
 }  // namespace vigie::evtx

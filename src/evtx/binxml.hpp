@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -99,5 +100,9 @@ inline constexpr std::uint8_t kArrayFlag = 0x80;
 /// whose element starts carry no dependency identifier. Errors name the chunk offset.
 core::Result<void> decode_fragment(ChunkContext& ctx, std::size_t begin, std::size_t end,
                                    bool in_substitution, std::vector<Op>& out);
+
+/// True when every substitution of `ops` has a value in `types` whose type is the declared one
+/// (or null). Used to check that a record really belongs to a template.
+bool template_fits(const std::vector<Op>& ops, std::span<const std::uint8_t> types) noexcept;
 
 }  // namespace vigie::evtx

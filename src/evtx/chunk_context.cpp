@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/utf16.hpp"
 #include "evtx/byte_reader.hpp"
 
@@ -68,6 +70,21 @@ core::Result<const std::vector<Op>*> ChunkContext::template_at(std::uint32_t off
     done.ops = std::move(ops);
     done.ok = true;
     return &done.ops;
+}
+
+const std::vector<Op>* ChunkContext::find_fitting_template(std::span<const std::uint8_t> types) const {
+    // A guessed template must use every value of the instance, so that field names are not
+    // borrowed from an event of another shape.
+    std::vector<bool> used;
+    for (const auto& [offset, entry] : templates_) {
+        if (!entry.ok || !template_fits(entry.ops, types)) continue;
+        used.assign(types.size(), false);
+        for (const Op& op : entry.ops) {
+            if (op.code == OpCode::kSubstitution && op.index < used.size()) used[op.index] = true;
+        }
+        if (std::find(used.begin(), used.end(), false) == used.end()) return &entry.ops;
+    }
+    return nullptr;
 }
 
 std::string_view ChunkContext::intern_utf16(const std::uint8_t* p, std::size_t byte_count) {

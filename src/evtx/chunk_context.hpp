@@ -41,12 +41,20 @@ public:
     /// Decoded ops of the template definition at `offset` (decoded on first use).
     core::Result<const std::vector<Op>*> template_at(std::uint32_t offset);
 
+    /// A template of this chunk whose substitutions fit `types` (the value types of an
+    /// instance), for records whose own template offset is stale (recovered from slack space).
+    const std::vector<Op>* find_fitting_template(std::span<const std::uint8_t> types) const;
+
     /// UTF-8 copy of UTF-16LE text that lives in the chunk, decoded once per chunk.
     std::string_view intern_utf16(const std::uint8_t* p, std::size_t byte_count);
     /// "a_b" for two names obtained from this context, built once per chunk.
     std::string_view intern_joined(std::string_view a, std::string_view b);
     /// A copy of `s` that lives as long as the chunk.
     std::string_view store(std::string_view s) { return arena_.store(s); }
+
+    /// Set while reading records recovered from slack space, whose offsets may be stale.
+    void set_recovering(bool on) noexcept { recovering_ = on; }
+    bool recovering() const noexcept { return recovering_; }
 
     /// Charges `units` of work to the chunk budget; false once the budget is spent.
     bool charge(std::uint64_t units) noexcept {
@@ -70,6 +78,7 @@ private:
     Limits limits_;
     std::span<const std::uint8_t> chunk_;
     std::uint64_t work_ = 0;
+    bool recovering_ = false;
     core::StringArena arena_;
     std::unordered_map<std::uint32_t, std::string_view> names_;
     std::unordered_map<std::uint32_t, TemplateEntry> templates_;

@@ -34,11 +34,11 @@ bool ChunkReader::read_record(std::size_t offset, std::uint32_t size, std::uint6
     info.chunk_index = chunk_index;
     info.offset_in_chunk = static_cast<std::uint32_t>(offset);
     info.recovered = recovered || beyond_header_;
-    if (recovered && std::find(seen_ids_.begin(), seen_ids_.end(), info.record_id) != seen_ids_.end()) {
+    if (recovered && std::find(seen_.begin(), seen_.end(), std::make_pair(info.record_id, info.written)) != seen_.end()) {
         return false;  // an older copy of a record already read
     }
     event_.clear();
-    auto built = builder_.build(ctx_, offset + kRecordHeaderSize, offset + size - 4, event_);
+    auto built = builder_.build(ctx_, offset + kRecordHeaderSize, offset + size - 4, event_, recovered);
     if (!built || event_.empty()) {
         if (!recovered) {
             ++stats.records_failed;
@@ -52,7 +52,7 @@ bool ChunkReader::read_record(std::size_t offset, std::uint32_t size, std::uint6
     event_.record_id = info.record_id;
     index_windows_fields(event_, ctx_);
     if (event_.timestamp == 0) event_.timestamp = info.written;
-    seen_ids_.push_back(info.record_id);
+    seen_.emplace_back(info.record_id, info.written);
     if (info.recovered) {
         ++stats.recovered;
     } else {
@@ -80,7 +80,7 @@ ChunkStats ChunkReader::read(std::span<const std::uint8_t> chunk, std::uint64_t 
     if (!header->records_checksum_ok) ++stats.checksum_failures;
 
     ctx_.reset(chunk);
-    seen_ids_.clear();
+    seen_.clear();
     const std::size_t records_end =
         std::clamp<std::size_t>(header->free_space_offset, kChunkHeaderSize, kChunkSize);
     std::size_t offset = kChunkHeaderSize;

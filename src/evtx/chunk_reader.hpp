@@ -4,13 +4,15 @@
 // Checksums are verified and failures counted; a chunk with a bad checksum is still read record
 // by record. A corrupt record ends the normal walk of its chunk; with `recover`, the rest of the
 // chunk (and the slack after its last record) is scanned for intact records, reported as
-// recovered. Records whose identifier was already read in the chunk are older copies and skipped.
+// recovered. A recovered record with the identifier and written time of one already read is an
+// older copy of it and skipped.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/event.hpp"
@@ -57,7 +59,9 @@ private:
     ChunkContext ctx_;
     RecordBuilder builder_;
     core::Event event_;
-    std::vector<std::uint64_t> seen_ids_;
+    // (record id, written time) of records read: a recovered copy with both equal is an older
+    // version of the same record. Exported logs renumber ids, so the id alone is not enough.
+    std::vector<std::pair<std::uint64_t, core::FileTimeTicks>> seen_;
     bool beyond_header_ = false;
 };
 

@@ -35,7 +35,9 @@ RecordBuilder::RecordBuilder() {
 }
 
 core::Result<void> RecordBuilder::build(ChunkContext& ctx, std::size_t begin, std::size_t end,
-                                        core::Event& event) {
+                                        core::Event& event, bool recovering) {
+    recovering_ = recovering;
+    ctx.set_recovering(recovering);
     const auto depth_slots = static_cast<std::size_t>(ctx.limits().max_binxml_depth) + 2;
     if (ops_by_depth_.size() < depth_slots) {
         ops_by_depth_.resize(depth_slots);
@@ -61,21 +63,39 @@ core::Result<void> RecordBuilder::run_fragment(ChunkContext& ctx, std::size_t be
 core::Result<void> RecordBuilder::run_template(ChunkContext& ctx, const Op& op, int depth,
                                                core::Event& event) {
     if (depth + 1 > ctx.limits().max_binxml_depth) return limit("template nesting too deep");
-    auto tmpl = ctx.template_at(op.offset);
-    if (!tmpl) return std::move(tmpl).error();
     // Instance data was bounds-checked by the decoder: count, descriptors, values.
     auto& subs = subs_by_depth_[static_cast<std::size_t>(depth) + 1];
     subs.clear();
+    types_.clear();
     const std::uint32_t count = load_le<std::uint32_t>(op.data);
     const std::uint8_t* descriptor = op.data + 4;
     const std::uint8_t* value = descriptor + 4 * std::size_t{count};
     for (std::uint32_t i = 0; i < count; ++i, descriptor += 4) {
         const std::uint16_t size = load_le<std::uint16_t>(descriptor);
         subs.push_back({descriptor[2], value, size});
+        types_.push_back(descriptor[2]);
         value += size;
     }
     if (!ctx.charge(count)) return limit("chunk work budget exhausted");
-    return run(ctx, **tmpl, subs, depth + 1, event);
+    auto tmpl = ctx.template_at(op.offset);
+    if (!recovering_) {
+        if (!tmpl) return std::move(tmpl).error();
+        return run(ctx, **tmpl, subs, depth + 1, event);
+    }
+    const std::vector<Op>* ops = tmpl && template_fits(**tmpl, types_) ? *tmpl : nullptr;
+    if (ops == nullptr) ops = ctx.find_fitting_template(types_);
+    if (ops != nullptr) return run(ctx, *ops, subs, depth + 1, event);
+    // No template: keep the values themselves.
+    if (event.open_depth() == 0) event.open_element("Event");
+    event.open_element("EventData");
+    for (const Substitution& s : subs) {
+        if (s.type == value_type::kBinXml) continue;
+        event.open_element("Data");
+        event.add_text(substitution_value(s.type, s.data, s.size));
+        event.close_element();
+    }
+    event.close_element();
+    return {};
 }
 
 core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops,

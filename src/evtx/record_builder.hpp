@@ -24,7 +24,13 @@ public:
     RecordBuilder();
 
     /// Appends to `event` the document held in chunk bytes [begin, end).
-    core::Result<void> build(ChunkContext& ctx, std::size_t begin, std::size_t end, core::Event& event);
+    ///
+    /// `recovering` is set for records found in slack space: their template offsets may point
+    /// at bytes since overwritten, so a template must fit the instance's value types; if it does
+    /// not, a fitting template of the chunk is used, and failing that the values alone are kept
+    /// as unnamed <Data> elements of <EventData>.
+    core::Result<void> build(ChunkContext& ctx, std::size_t begin, std::size_t end, core::Event& event,
+                             bool recovering = false);
 
 private:
     struct Substitution {
@@ -42,6 +48,8 @@ private:
     // One scratch list per nesting depth, so nested expansion never invalidates an outer list.
     std::vector<std::vector<Op>> ops_by_depth_;
     std::vector<std::vector<Substitution>> subs_by_depth_;
+    std::vector<std::uint8_t> types_;
+    bool recovering_ = false;
     std::string scratch_;
     std::size_t nodes_ = 0;
 };
