@@ -40,7 +40,8 @@ int run_dump(const DumpOptions& options) {
         }
         const evtx::FileStats stats = evtx::for_each_event<std::string>(
             *file, read,
-            [&](const core::Event& event, const evtx::RecordInfo&, std::string& chunk_out, unsigned worker) {
+            [&](const core::Event& event, const evtx::RecordInfo&, std::string& chunk_out,
+                unsigned worker) {
                 if (xml) {
                     evtx::render_xml(event, chunk_out);
                 } else {

@@ -1,8 +1,8 @@
 // The `vigie` binary: parses arguments into a command's options, runs it, returns its status.
 // Exit status: 0 success (hunt: detections found), 1 nothing found, 2 error.
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <csignal>
-#include <fmt/format.h>
 
 #include "app/dump_command.hpp"
 
@@ -18,9 +18,11 @@ int run(int argc, char** argv) {
     dump_cmd->add_option("--format", dump.format, "Output format")
         ->check(CLI::IsMember({"jsonl", "xml"}))
         ->capture_default_str();
-    dump_cmd->add_flag("--recover", dump.recover,
-                       "Also recover records from chunk slack space and chunks past the header's count");
-    dump_cmd->add_option("--threads", dump.threads, "Parsing threads (0: one per core)")->capture_default_str();
+    dump_cmd->add_flag(
+        "--recover", dump.recover,
+        "Also recover records from chunk slack space and chunks past the header's count");
+    dump_cmd->add_option("--threads", dump.threads, "Parsing threads (0: one per core)")
+        ->capture_default_str();
     dump_cmd->add_flag("--stats", dump.stats, "Print per-file statistics on standard error");
     dump_cmd->add_option("FILE", dump.files, "EVTX files")->required()->check(CLI::ExistingFile);
 

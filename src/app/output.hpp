@@ -7,12 +7,12 @@
 namespace vigie::app {
 
 class StdoutWriter {
-public:
+  public:
     /// Writes `bytes`; false once the reader went away (EPIPE) or the write failed.
     bool write(std::string_view bytes);
     bool closed() const noexcept { return closed_; }
 
-private:
+  private:
     bool closed_ = false;
 };
 

@@ -12,14 +12,14 @@
 namespace vigie::core {
 
 class StringArena {
-public:
+  public:
     static constexpr std::size_t kBlockSize = 16 * 1024;
 
     /// Copies `s` and returns a view of the copy, valid until clear() or destruction.
     std::string_view store(std::string_view s);
     void clear() noexcept;
 
-private:
+  private:
     struct Block {
         std::unique_ptr<char[]> data;
         std::size_t size;

@@ -12,8 +12,9 @@ namespace vigie::core {
 namespace {
 
 class FileSource final : public ByteSource {
-public:
-    FileSource(int fd, std::uint64_t size, std::string path) : fd_(fd), size_(size), path_(std::move(path)) {}
+  public:
+    FileSource(int fd, std::uint64_t size, std::string path)
+        : fd_(fd), size_(size), path_(std::move(path)) {}
     ~FileSource() override { ::close(fd_); }
     FileSource(const FileSource&) = delete;
     FileSource& operator=(const FileSource&) = delete;
@@ -37,15 +38,16 @@ public:
         return done;
     }
 
-private:
+  private:
     int fd_;
     std::uint64_t size_;
     std::string path_;
 };
 
 class MemorySource final : public ByteSource {
-public:
-    MemorySource(std::span<const std::uint8_t> bytes, std::string name) : bytes_(bytes), name_(std::move(name)) {}
+  public:
+    MemorySource(std::span<const std::uint8_t> bytes, std::string name)
+        : bytes_(bytes), name_(std::move(name)) {}
     std::uint64_t size() const noexcept override { return bytes_.size(); }
     const std::string& name() const noexcept override { return name_; }
     Result<std::size_t> read_at(std::uint64_t offset, std::span<std::uint8_t> dst) const override {
@@ -55,7 +57,7 @@ public:
         return n;
     }
 
-private:
+  private:
     std::span<const std::uint8_t> bytes_;
     std::string name_;
 };
@@ -66,14 +68,17 @@ Result<std::unique_ptr<ByteSource>> open_file(const std::string& path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         return fail(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
-                    std::string("cannot open: ") + std::strerror(errno), Location{path, Location::kNone, {}, 0});
+                    std::string("cannot open: ") + std::strerror(errno),
+                    Location{path, Location::kNone, {}, 0});
     }
     struct stat st {};
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         ::close(fd);
-        return fail(ErrorCode::kInvalidArgument, "not a regular file", Location{path, Location::kNone, {}, 0});
+        return fail(ErrorCode::kInvalidArgument, "not a regular file",
+                    Location{path, Location::kNone, {}, 0});
     }
-    return std::unique_ptr<ByteSource>(new FileSource(fd, static_cast<std::uint64_t>(st.st_size), path));
+    return std::unique_ptr<ByteSource>(
+        new FileSource(fd, static_cast<std::uint64_t>(st.st_size), path));
 }
 
 std::unique_ptr<ByteSource> memory_source(std::span<const std::uint8_t> bytes, std::string name) {

@@ -6,17 +6,28 @@ namespace vigie::core {
 
 const char* error_code_name(ErrorCode code) noexcept {
     switch (code) {
-        case ErrorCode::kOk: return "ok";
-        case ErrorCode::kIo: return "io";
-        case ErrorCode::kNotFound: return "not_found";
-        case ErrorCode::kInvalidArgument: return "invalid_argument";
-        case ErrorCode::kBadSignature: return "bad_signature";
-        case ErrorCode::kTruncated: return "truncated";
-        case ErrorCode::kBadChecksum: return "bad_checksum";
-        case ErrorCode::kCorrupt: return "corrupt";
-        case ErrorCode::kLimitExceeded: return "limit_exceeded";
-        case ErrorCode::kUnsupported: return "unsupported";
-        case ErrorCode::kParse: return "parse";
+        case ErrorCode::kOk:
+            return "ok";
+        case ErrorCode::kIo:
+            return "io";
+        case ErrorCode::kNotFound:
+            return "not_found";
+        case ErrorCode::kInvalidArgument:
+            return "invalid_argument";
+        case ErrorCode::kBadSignature:
+            return "bad_signature";
+        case ErrorCode::kTruncated:
+            return "truncated";
+        case ErrorCode::kBadChecksum:
+            return "bad_checksum";
+        case ErrorCode::kCorrupt:
+            return "corrupt";
+        case ErrorCode::kLimitExceeded:
+            return "limit_exceeded";
+        case ErrorCode::kUnsupported:
+            return "unsupported";
+        case ErrorCode::kParse:
+            return "parse";
     }
     return "unknown";
 }

@@ -61,7 +61,8 @@ void Event::close_element() {
 
 std::uint32_t Event::child(std::uint32_t parent, std::string_view name) const {
     if (parent >= nodes_.size()) return Node::kNone;
-    for (std::uint32_t c = nodes_[parent].first_child; c != Node::kNone; c = nodes_[c].next_sibling) {
+    for (std::uint32_t c = nodes_[parent].first_child; c != Node::kNone;
+         c = nodes_[c].next_sibling) {
         if (nodes_[c].kind == NodeKind::kElement && nodes_[c].name == name) return c;
     }
     return Node::kNone;

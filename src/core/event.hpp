@@ -49,10 +49,10 @@ struct Field {
 };
 
 class Event {
-public:
+  public:
     // ---- identity -------------------------------------------------------------------------
-    std::uint64_t record_id = 0;   ///< EventRecordID (or the source's record number)
-    FileTimeTicks timestamp = 0;   ///< when the event happened (System/TimeCreated), 0 if unknown
+    std::uint64_t record_id = 0;  ///< EventRecordID (or the source's record number)
+    FileTimeTicks timestamp = 0;  ///< when the event happened (System/TimeCreated), 0 if unknown
 
     // ---- building -------------------------------------------------------------------------
     void clear();
@@ -91,7 +91,7 @@ public:
     const Value* field(std::string_view name) const;
     std::span<const Field> fields() const noexcept { return fields_; }
 
-private:
+  private:
     void add_leaf(NodeKind kind, std::string_view name, Value value);
     void link_child(std::uint32_t index);
 

@@ -39,7 +39,8 @@ void ordered_parallel(std::size_t count, unsigned threads, std::size_t window, P
             std::size_t i;
             {
                 std::unique_lock lock(mutex);
-                space.wait(lock, [&] { return next_task >= count || next_task < next_consume + window; });
+                space.wait(lock,
+                           [&] { return next_task >= count || next_task < next_consume + window; });
                 if (next_task >= count) return;
                 i = next_task++;
             }

@@ -19,7 +19,7 @@ namespace vigie::core {
 
 template <typename T>
 class [[nodiscard]] Result {
-public:
+  public:
     using value_type = T;
 
     Result(const T& value) : state_(std::in_place_index<0>, value) {}
@@ -61,13 +61,13 @@ public:
         return has_value() ? value() : static_cast<T>(std::forward<U>(fallback));
     }
 
-private:
+  private:
     std::variant<T, Error> state_;
 };
 
 template <>
 class [[nodiscard]] Result<void> {
-public:
+  public:
     using value_type = void;
 
     Result() = default;
@@ -84,7 +84,7 @@ public:
         return std::move(error_);
     }
 
-private:
+  private:
     Error error_;
     bool failed_ = false;
 };

@@ -39,8 +39,8 @@ void put_digits(char* out, std::uint64_t value, int width) noexcept {
 
 CivilTime civil_from_filetime(FileTimeTicks ticks) noexcept {
     const std::uint64_t seconds_since_1601 = ticks / kTicksPerSecond;
-    const auto unix_seconds =
-        static_cast<std::int64_t>(seconds_since_1601) - static_cast<std::int64_t>(kFileTimeUnixEpochSeconds);
+    const auto unix_seconds = static_cast<std::int64_t>(seconds_since_1601) -
+                              static_cast<std::int64_t>(kFileTimeUnixEpochSeconds);
     std::int64_t days = unix_seconds / 86400;
     std::int64_t rem = unix_seconds % 86400;
     if (rem < 0) {
@@ -63,7 +63,8 @@ std::optional<FileTimeTicks> filetime_from_civil(const CivilTime& t) noexcept {
     }
     const std::int64_t days = days_from_civil(t.year, t.month, t.day);
     const std::int64_t unix_seconds = days * 86400 + t.hour * 3600 + t.minute * 60 + t.second;
-    const std::int64_t since_1601 = unix_seconds + static_cast<std::int64_t>(kFileTimeUnixEpochSeconds);
+    const std::int64_t since_1601 =
+        unix_seconds + static_cast<std::int64_t>(kFileTimeUnixEpochSeconds);
     if (since_1601 < 0) return std::nullopt;
     return static_cast<FileTimeTicks>(since_1601) * kTicksPerSecond + t.nanosecond / 100;
 }
@@ -131,7 +132,8 @@ std::optional<FileTimeTicks> parse_iso8601(std::string_view s) noexcept {
                 if (next < s.size() && s[next] == ':') ++next;
                 if (next < s.size() && !number(next, 2, om)) return std::nullopt;
                 if (next < s.size()) next += 2;
-                offset_seconds = (s[pos] == '-' ? -1 : 1) * static_cast<std::int64_t>(oh * 3600 + om * 60);
+                offset_seconds =
+                    (s[pos] == '-' ? -1 : 1) * static_cast<std::int64_t>(oh * 3600 + om * 60);
                 pos = next;
             }
         }

@@ -1,8 +1,8 @@
 #include "core/value.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <algorithm>
 #include <cstring>
 
 #include "core/utf16.hpp"
@@ -114,17 +114,33 @@ void append_binary(std::string& out, const std::uint8_t* p, std::size_t n) {
     }
 }
 
-inline bool json_needs_escape(unsigned char c) noexcept { return c < 0x20 || c == '"' || c == '\\'; }
+inline bool json_needs_escape(unsigned char c) noexcept {
+    return c < 0x20 || c == '"' || c == '\\';
+}
 
 void append_json_escaped_char(std::string& out, unsigned char c) {
     switch (c) {
-        case '"': out.append("\\\""); break;
-        case '\\': out.append("\\\\"); break;
-        case '\n': out.append("\\n"); break;
-        case '\r': out.append("\\r"); break;
-        case '\t': out.append("\\t"); break;
-        case '\b': out.append("\\b"); break;
-        case '\f': out.append("\\f"); break;
+        case '"':
+            out.append("\\\"");
+            break;
+        case '\\':
+            out.append("\\\\");
+            break;
+        case '\n':
+            out.append("\\n");
+            break;
+        case '\r':
+            out.append("\\r");
+            break;
+        case '\t':
+            out.append("\\t");
+            break;
+        case '\b':
+            out.append("\\b");
+            break;
+        case '\f':
+            out.append("\\f");
+            break;
         default:
             out.append("\\u00");
             out.push_back(kHexLower[c >> 4]);
@@ -160,22 +176,38 @@ void append_utf16_json(std::string& out, const std::uint8_t* p, std::size_t byte
 
 const char* value_kind_name(ValueKind kind) noexcept {
     switch (kind) {
-        case ValueKind::kNull: return "null";
-        case ValueKind::kUtf8: return "utf8";
-        case ValueKind::kUtf16: return "utf16";
-        case ValueKind::kAnsi: return "ansi";
-        case ValueKind::kInt: return "int";
-        case ValueKind::kUInt: return "uint";
-        case ValueKind::kReal32: return "real32";
-        case ValueKind::kReal64: return "real64";
-        case ValueKind::kBool: return "bool";
-        case ValueKind::kBinary: return "binary";
-        case ValueKind::kGuid: return "guid";
-        case ValueKind::kFileTime: return "filetime";
-        case ValueKind::kSid: return "sid";
-        case ValueKind::kHex32: return "hex32";
-        case ValueKind::kHex64: return "hex64";
-        case ValueKind::kArray: return "array";
+        case ValueKind::kNull:
+            return "null";
+        case ValueKind::kUtf8:
+            return "utf8";
+        case ValueKind::kUtf16:
+            return "utf16";
+        case ValueKind::kAnsi:
+            return "ansi";
+        case ValueKind::kInt:
+            return "int";
+        case ValueKind::kUInt:
+            return "uint";
+        case ValueKind::kReal32:
+            return "real32";
+        case ValueKind::kReal64:
+            return "real64";
+        case ValueKind::kBool:
+            return "bool";
+        case ValueKind::kBinary:
+            return "binary";
+        case ValueKind::kGuid:
+            return "guid";
+        case ValueKind::kFileTime:
+            return "filetime";
+        case ValueKind::kSid:
+            return "sid";
+        case ValueKind::kHex32:
+            return "hex32";
+        case ValueKind::kHex64:
+            return "hex64";
+        case ValueKind::kArray:
+            return "array";
     }
     return "unknown";
 }
@@ -196,11 +228,13 @@ std::optional<FileTimeTicks> filetime_from_systemtime(const std::uint8_t* p) noe
 
 std::optional<std::int64_t> Value::to_int() const {
     switch (kind_) {
-        case ValueKind::kInt: return i_;
+        case ValueKind::kInt:
+            return i_;
         case ValueKind::kUInt:
         case ValueKind::kHex32:
         case ValueKind::kHex64:
-        case ValueKind::kBool: return static_cast<std::int64_t>(u_);
+        case ValueKind::kBool:
+            return static_cast<std::int64_t>(u_);
         case ValueKind::kReal32:
         case ValueKind::kReal64:
             if (std::isfinite(d_) && d_ == std::floor(d_)) return static_cast<std::int64_t>(d_);
@@ -227,7 +261,8 @@ std::optional<std::int64_t> Value::to_int() const {
             if (r.ec != std::errc() || r.ptr != v.data() + v.size()) return std::nullopt;
             return out;
         }
-        default: return std::nullopt;
+        default:
+            return std::nullopt;
     }
 }
 
@@ -242,10 +277,18 @@ bool Value::next_array_item(std::size_t& offset, Value& item) const noexcept {
             case ValueKind::kInt: {
                 std::int64_t v = 0;
                 switch (elem_size_) {
-                    case 1: v = static_cast<std::int8_t>(p[0]); break;
-                    case 2: v = static_cast<std::int16_t>(load_u16(p)); break;
-                    case 4: v = static_cast<std::int32_t>(load_u32(p)); break;
-                    default: v = static_cast<std::int64_t>(load_u64(p)); break;
+                    case 1:
+                        v = static_cast<std::int8_t>(p[0]);
+                        break;
+                    case 2:
+                        v = static_cast<std::int16_t>(load_u16(p));
+                        break;
+                    case 4:
+                        v = static_cast<std::int32_t>(load_u32(p));
+                        break;
+                    default:
+                        v = static_cast<std::int64_t>(load_u64(p));
+                        break;
                 }
                 item = Value::int64(v).with_width(elem_size_);
                 return true;
@@ -253,10 +296,18 @@ bool Value::next_array_item(std::size_t& offset, Value& item) const noexcept {
             case ValueKind::kUInt: {
                 std::uint64_t v = 0;
                 switch (elem_size_) {
-                    case 1: v = p[0]; break;
-                    case 2: v = load_u16(p); break;
-                    case 4: v = load_u32(p); break;
-                    default: v = load_u64(p); break;
+                    case 1:
+                        v = p[0];
+                        break;
+                    case 2:
+                        v = load_u16(p);
+                        break;
+                    case 4:
+                        v = load_u32(p);
+                        break;
+                    default:
+                        v = load_u64(p);
+                        break;
                 }
                 item = Value::uint64(v).with_width(elem_size_);
                 return true;
@@ -273,10 +324,18 @@ bool Value::next_array_item(std::size_t& offset, Value& item) const noexcept {
                 item = Value::real64(d);
                 return true;
             }
-            case ValueKind::kBool: item = Value::boolean(load_u32(p) != 0); return true;
-            case ValueKind::kGuid: item = Value::guid(p); return true;
-            case ValueKind::kHex32: item = Value::hex32(load_u32(p)); return true;
-            case ValueKind::kHex64: item = Value::hex64(load_u64(p)); return true;
+            case ValueKind::kBool:
+                item = Value::boolean(load_u32(p) != 0);
+                return true;
+            case ValueKind::kGuid:
+                item = Value::guid(p);
+                return true;
+            case ValueKind::kHex32:
+                item = Value::hex32(load_u32(p));
+                return true;
+            case ValueKind::kHex64:
+                item = Value::hex64(load_u64(p));
+                return true;
             case ValueKind::kFileTime:
                 if (elem_size_ == 16) {
                     auto t = filetime_from_systemtime(p);
@@ -285,7 +344,9 @@ bool Value::next_array_item(std::size_t& offset, Value& item) const noexcept {
                     item = Value::filetime(load_u64(p));
                 }
                 return true;
-            default: item = Value::binary(p, elem_size_); return true;
+            default:
+                item = Value::binary(p, elem_size_);
+                return true;
         }
     }
     switch (elem_) {
@@ -310,7 +371,8 @@ bool Value::next_array_item(std::size_t& offset, Value& item) const noexcept {
             offset += size;
             return true;
         }
-        default: return false;
+        default:
+            return false;
     }
 }
 
@@ -323,28 +385,59 @@ std::size_t Value::array_size() const noexcept {
 
 void Value::append_text(std::string& out) const {
     switch (kind_) {
-        case ValueKind::kNull: return;
-        case ValueKind::kUtf8: out.append(reinterpret_cast<const char*>(p_), len_); return;
-        case ValueKind::kUtf16: append_utf16le(out, p_, len_); return;
-        case ValueKind::kAnsi: append_ansi(out, p_, len_); return;
-        case ValueKind::kInt: append_number(out, i_); return;
-        case ValueKind::kUInt: append_number(out, u_); return;
-        case ValueKind::kReal32: append_float(out, d_, true); return;
-        case ValueKind::kReal64: append_float(out, d_, false); return;
-        case ValueKind::kBool: out.append(u_ ? "true" : "false"); return;
-        case ValueKind::kBinary: append_binary(out, p_, len_); return;
-        case ValueKind::kGuid: append_guid(out, p_); return;
-        case ValueKind::kFileTime: append_iso8601_micros(out, u_); return;
-        case ValueKind::kSid: append_sid(out, p_, len_); return;
+        case ValueKind::kNull:
+            return;
+        case ValueKind::kUtf8:
+            out.append(reinterpret_cast<const char*>(p_), len_);
+            return;
+        case ValueKind::kUtf16:
+            append_utf16le(out, p_, len_);
+            return;
+        case ValueKind::kAnsi:
+            append_ansi(out, p_, len_);
+            return;
+        case ValueKind::kInt:
+            append_number(out, i_);
+            return;
+        case ValueKind::kUInt:
+            append_number(out, u_);
+            return;
+        case ValueKind::kReal32:
+            append_float(out, d_, true);
+            return;
+        case ValueKind::kReal64:
+            append_float(out, d_, false);
+            return;
+        case ValueKind::kBool:
+            out.append(u_ ? "true" : "false");
+            return;
+        case ValueKind::kBinary:
+            append_binary(out, p_, len_);
+            return;
+        case ValueKind::kGuid:
+            append_guid(out, p_);
+            return;
+        case ValueKind::kFileTime:
+            append_iso8601_micros(out, u_);
+            return;
+        case ValueKind::kSid:
+            append_sid(out, p_, len_);
+            return;
         case ValueKind::kHex32:
-        case ValueKind::kHex64: append_hex(out, u_); return;
-        case ValueKind::kArray: append_array(out, false); return;
+        case ValueKind::kHex64:
+            append_hex(out, u_);
+            return;
+        case ValueKind::kArray:
+            append_array(out, false);
+            return;
     }
 }
 
 void Value::append_json(std::string& out) const {
     switch (kind_) {
-        case ValueKind::kNull: out.append("null"); return;
+        case ValueKind::kNull:
+            out.append("null");
+            return;
         case ValueKind::kUtf16:
             out.push_back('"');
             append_utf16_json(out, p_, len_);
@@ -352,7 +445,9 @@ void Value::append_json(std::string& out) const {
             return;
         case ValueKind::kInt:
         case ValueKind::kUInt:
-        case ValueKind::kBool: append_text(out); return;
+        case ValueKind::kBool:
+            append_text(out);
+            return;
         case ValueKind::kReal32:
         case ValueKind::kReal64:
             if (!std::isfinite(d_)) {
@@ -361,7 +456,9 @@ void Value::append_json(std::string& out) const {
                 append_text(out);
             }
             return;
-        case ValueKind::kArray: append_array(out, true); return;
+        case ValueKind::kArray:
+            append_array(out, true);
+            return;
         case ValueKind::kUtf8:
             append_json_string(out, utf8_view());
             return;

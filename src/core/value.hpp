@@ -21,13 +21,13 @@ namespace vigie::core {
 
 enum class ValueKind : std::uint8_t {
     kNull,
-    kUtf8,      ///< UTF-8 text
-    kUtf16,     ///< UTF-16LE text, decoded when read; stops at the first NUL unit
-    kAnsi,      ///< single-byte text (Windows-1252), NUL bytes skipped
-    kInt,       ///< signed integer (8 to 64 bits)
-    kUInt,      ///< unsigned integer (8 to 64 bits)
-    kReal32,    ///< single-precision float (printed in its shortest float form)
-    kReal64,    ///< double-precision float
+    kUtf8,    ///< UTF-8 text
+    kUtf16,   ///< UTF-16LE text, decoded when read; stops at the first NUL unit
+    kAnsi,    ///< single-byte text (Windows-1252), NUL bytes skipped
+    kInt,     ///< signed integer (8 to 64 bits)
+    kUInt,    ///< unsigned integer (8 to 64 bits)
+    kReal32,  ///< single-precision float (printed in its shortest float form)
+    kReal64,  ///< double-precision float
     kBool,
     kBinary,    ///< bytes, printed as upper-case hex
     kGuid,      ///< 16 bytes, Windows layout (first three groups little-endian)
@@ -41,29 +41,78 @@ enum class ValueKind : std::uint8_t {
 const char* value_kind_name(ValueKind kind) noexcept;
 
 class Value {
-public:
+  public:
     constexpr Value() noexcept : kind_(ValueKind::kNull), elem_(ValueKind::kNull), len_(0), u_(0) {}
 
     static Value null() noexcept { return Value(); }
     static Value utf8(std::string_view s) noexcept {
-        return bytes_value(ValueKind::kUtf8, reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+        return bytes_value(ValueKind::kUtf8, reinterpret_cast<const std::uint8_t*>(s.data()),
+                           s.size());
     }
     static Value utf16(const std::uint8_t* p, std::size_t byte_count) noexcept {
         return bytes_value(ValueKind::kUtf16, p, byte_count);
     }
-    static Value ansi(const std::uint8_t* p, std::size_t n) noexcept { return bytes_value(ValueKind::kAnsi, p, n); }
-    static Value binary(const std::uint8_t* p, std::size_t n) noexcept { return bytes_value(ValueKind::kBinary, p, n); }
+    static Value ansi(const std::uint8_t* p, std::size_t n) noexcept {
+        return bytes_value(ValueKind::kAnsi, p, n);
+    }
+    static Value binary(const std::uint8_t* p, std::size_t n) noexcept {
+        return bytes_value(ValueKind::kBinary, p, n);
+    }
     /// `p` must point at 16 readable bytes.
-    static Value guid(const std::uint8_t* p) noexcept { return bytes_value(ValueKind::kGuid, p, 16); }
-    static Value sid(const std::uint8_t* p, std::size_t n) noexcept { return bytes_value(ValueKind::kSid, p, n); }
-    static Value int64(std::int64_t v) noexcept { Value x; x.kind_ = ValueKind::kInt; x.i_ = v; return x; }
-    static Value uint64(std::uint64_t v) noexcept { Value x; x.kind_ = ValueKind::kUInt; x.u_ = v; return x; }
-    static Value real32(float v) noexcept { Value x; x.kind_ = ValueKind::kReal32; x.d_ = v; return x; }
-    static Value real64(double v) noexcept { Value x; x.kind_ = ValueKind::kReal64; x.d_ = v; return x; }
-    static Value boolean(bool v) noexcept { Value x; x.kind_ = ValueKind::kBool; x.u_ = v ? 1 : 0; return x; }
-    static Value filetime(FileTimeTicks t) noexcept { Value x; x.kind_ = ValueKind::kFileTime; x.u_ = t; return x; }
-    static Value hex32(std::uint32_t v) noexcept { Value x; x.kind_ = ValueKind::kHex32; x.u_ = v; return x; }
-    static Value hex64(std::uint64_t v) noexcept { Value x; x.kind_ = ValueKind::kHex64; x.u_ = v; return x; }
+    static Value guid(const std::uint8_t* p) noexcept {
+        return bytes_value(ValueKind::kGuid, p, 16);
+    }
+    static Value sid(const std::uint8_t* p, std::size_t n) noexcept {
+        return bytes_value(ValueKind::kSid, p, n);
+    }
+    static Value int64(std::int64_t v) noexcept {
+        Value x;
+        x.kind_ = ValueKind::kInt;
+        x.i_ = v;
+        return x;
+    }
+    static Value uint64(std::uint64_t v) noexcept {
+        Value x;
+        x.kind_ = ValueKind::kUInt;
+        x.u_ = v;
+        return x;
+    }
+    static Value real32(float v) noexcept {
+        Value x;
+        x.kind_ = ValueKind::kReal32;
+        x.d_ = v;
+        return x;
+    }
+    static Value real64(double v) noexcept {
+        Value x;
+        x.kind_ = ValueKind::kReal64;
+        x.d_ = v;
+        return x;
+    }
+    static Value boolean(bool v) noexcept {
+        Value x;
+        x.kind_ = ValueKind::kBool;
+        x.u_ = v ? 1 : 0;
+        return x;
+    }
+    static Value filetime(FileTimeTicks t) noexcept {
+        Value x;
+        x.kind_ = ValueKind::kFileTime;
+        x.u_ = t;
+        return x;
+    }
+    static Value hex32(std::uint32_t v) noexcept {
+        Value x;
+        x.kind_ = ValueKind::kHex32;
+        x.u_ = v;
+        return x;
+    }
+    static Value hex64(std::uint64_t v) noexcept {
+        Value x;
+        x.kind_ = ValueKind::kHex64;
+        x.u_ = v;
+        return x;
+    }
     /// A packed little-endian array of `element` values, each `element_size` bytes wide.
     /// element_size 0 means variable: NUL-terminated strings (kUtf16, kAnsi) or SIDs.
     /// Integer widths are 1, 2, 4 or 8; kFileTime items of width 16 are SYSTEMTIMEs.
@@ -82,8 +131,8 @@ public:
         return kind_ == ValueKind::kUtf8 || kind_ == ValueKind::kUtf16 || kind_ == ValueKind::kAnsi;
     }
     bool is_number() const noexcept {
-        return kind_ == ValueKind::kInt || kind_ == ValueKind::kUInt || kind_ == ValueKind::kReal32 ||
-               kind_ == ValueKind::kReal64;
+        return kind_ == ValueKind::kInt || kind_ == ValueKind::kUInt ||
+               kind_ == ValueKind::kReal32 || kind_ == ValueKind::kReal64;
     }
 
     std::int64_t as_int64() const noexcept { return i_; }
@@ -93,7 +142,9 @@ public:
     FileTimeTicks as_filetime() const noexcept { return u_; }
     std::span<const std::uint8_t> bytes() const noexcept { return {p_, len_}; }
     /// For kUtf8 only: the text itself.
-    std::string_view utf8_view() const noexcept { return {reinterpret_cast<const char*>(p_), len_}; }
+    std::string_view utf8_view() const noexcept {
+        return {reinterpret_cast<const char*>(p_), len_};
+    }
 
     /// Integer meaning of numbers, hex integers and booleans; also parses decimal or 0x-hex text.
     std::optional<std::int64_t> to_int() const;
@@ -123,8 +174,7 @@ public:
         return x;
     }
 
-private:
-
+  private:
     static Value bytes_value(ValueKind k, const std::uint8_t* p, std::size_t n) noexcept {
         Value x;
         x.kind_ = k;

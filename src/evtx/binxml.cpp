@@ -9,10 +9,12 @@ namespace vigie::evtx {
 namespace {
 
 core::Error corrupt(std::size_t offset, std::string_view what) {
-    return core::fail(core::ErrorCode::kCorrupt, fmt::format("{} at chunk offset 0x{:x}", what, offset));
+    return core::fail(core::ErrorCode::kCorrupt,
+                      fmt::format("{} at chunk offset 0x{:x}", what, offset));
 }
 core::Error truncated(std::size_t offset, std::string_view what) {
-    return core::fail(core::ErrorCode::kTruncated, fmt::format("{} runs past its data at chunk offset 0x{:x}", what, offset));
+    return core::fail(core::ErrorCode::kTruncated,
+                      fmt::format("{} runs past its data at chunk offset 0x{:x}", what, offset));
 }
 
 // A name reference: a 4-byte chunk offset; when it points right after itself the name is
@@ -55,7 +57,8 @@ core::Result<void> read_template_instance(ChunkContext& ctx, ByteReader& r, Op& 
         if (!ctx.recovering() || !r.can_read(28)) return false;
         const std::uint8_t* p = r.ptr();
         const std::uint32_t size = load_le<std::uint32_t>(p + 20);
-        return p[24] == token::kFragmentHeader && p[25] == 1 && p[26] == 1 && r.can_read(24 + std::size_t{size});
+        return p[24] == token::kFragmentHeader && p[25] == 1 && p[26] == 1 &&
+               r.can_read(24 + std::size_t{size});
     };
     if (inline_definition_here()) {
         def_offset = static_cast<std::uint32_t>(r.pos());
@@ -119,13 +122,20 @@ core::Result<void> decode_fragment(ChunkContext& ctx, std::size_t begin, std::si
                 op.name = *name;
                 break;
             }
-            case token::kCloseStartElement: op.code = OpCode::kCloseStart; break;
-            case token::kCloseEmptyElement: op.code = OpCode::kCloseEmpty; break;
-            case token::kEndElement: op.code = OpCode::kEndElement; break;
+            case token::kCloseStartElement:
+                op.code = OpCode::kCloseStart;
+                break;
+            case token::kCloseEmptyElement:
+                op.code = OpCode::kCloseEmpty;
+                break;
+            case token::kEndElement:
+                op.code = OpCode::kEndElement;
+                break;
             case token::kValue: {
                 std::uint8_t type = 0;
                 if (!r.read(type)) return truncated(at, "value");
-                if (type != value_type::kString) return corrupt(at, "value token that is not a string");
+                if (type != value_type::kString)
+                    return corrupt(at, "value token that is not a string");
                 if (!read_counted_utf16(r, op)) return truncated(at, "value text");
                 op.code = OpCode::kText;
                 break;
@@ -168,7 +178,8 @@ core::Result<void> decode_fragment(ChunkContext& ctx, std::size_t begin, std::si
                 break;
             case token::kNormalSubstitution:
             case token::kOptionalSubstitution:
-                if (!r.read(op.index) || !r.read(op.value_type)) return truncated(at, "substitution");
+                if (!r.read(op.index) || !r.read(op.value_type))
+                    return truncated(at, "substitution");
                 op.code = OpCode::kSubstitution;
                 op.optional = tok == token::kOptionalSubstitution;
                 break;
@@ -192,8 +203,9 @@ bool template_fits(const std::vector<Op>& ops, std::span<const std::uint8_t> typ
         if (op.index >= types.size()) return false;
         const std::uint8_t actual = types[op.index];
         if (actual == value_type::kNull || actual == op.value_type) continue;
-        const bool size_t_as_hex = op.value_type == value_type::kSizeT &&
-                                   (actual == value_type::kHexInt32 || actual == value_type::kHexInt64);
+        const bool size_t_as_hex =
+            op.value_type == value_type::kSizeT &&
+            (actual == value_type::kHexInt32 || actual == value_type::kHexInt64);
         if (!size_t_as_hex) return false;
     }
     return any;

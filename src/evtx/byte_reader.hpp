@@ -13,7 +13,7 @@
 namespace vigie::evtx {
 
 class ByteReader {
-public:
+  public:
     ByteReader(std::span<const std::uint8_t> buffer, std::size_t pos, std::size_t limit) noexcept
         : data_(buffer.data()), size_(limit < buffer.size() ? limit : buffer.size()), pos_(pos) {}
 
@@ -48,7 +48,7 @@ public:
         return true;
     }
 
-private:
+  private:
     const std::uint8_t* data_;
     std::size_t size_;
     std::size_t pos_;

@@ -23,11 +23,13 @@ core::Result<std::size_t> ChunkContext::name_size_at(std::uint32_t offset) const
     ByteReader r(chunk_, offset, chunk_.size());
     std::uint16_t chars = 0;
     if (!r.skip(6) || !r.read(chars)) {
-        return core::fail(core::ErrorCode::kTruncated, fmt::format("name at 0x{:x} runs past the chunk", offset));
+        return core::fail(core::ErrorCode::kTruncated,
+                          fmt::format("name at 0x{:x} runs past the chunk", offset));
     }
     const std::size_t size = 8 + 2 * (static_cast<std::size_t>(chars) + 1);
     if (!ByteReader(chunk_, offset, chunk_.size()).can_read(size)) {
-        return core::fail(core::ErrorCode::kTruncated, fmt::format("name at 0x{:x} runs past the chunk", offset));
+        return core::fail(core::ErrorCode::kTruncated,
+                          fmt::format("name at 0x{:x} runs past the chunk", offset));
     }
     return size;
 }
@@ -54,8 +56,9 @@ core::Result<const std::vector<Op>*> ChunkContext::template_at(std::uint32_t off
     ByteReader r(chunk_, offset, chunk_.size());
     std::uint32_t data_size = 0;
     if (!r.skip(20) || !r.read(data_size) || !r.can_read(data_size)) {
-        entry.error = core::fail(core::ErrorCode::kTruncated,
-                                 fmt::format("template definition at 0x{:x} runs past the chunk", offset));
+        entry.error =
+            core::fail(core::ErrorCode::kTruncated,
+                       fmt::format("template definition at 0x{:x} runs past the chunk", offset));
         return entry.error;
     }
     // decode_fragment may re-enter template_at for a nested definition; `entry` stays valid
@@ -72,7 +75,8 @@ core::Result<const std::vector<Op>*> ChunkContext::template_at(std::uint32_t off
     return &done.ops;
 }
 
-const std::vector<Op>* ChunkContext::find_fitting_template(std::span<const std::uint8_t> types) const {
+const std::vector<Op>* ChunkContext::find_fitting_template(
+    std::span<const std::uint8_t> types) const {
     // A guessed template must use every value of the instance, so that field names are not
     // borrowed from an event of another shape.
     std::vector<bool> used;
@@ -88,7 +92,8 @@ const std::vector<Op>* ChunkContext::find_fitting_template(std::span<const std::
 }
 
 std::string_view ChunkContext::intern_utf16(const std::uint8_t* p, std::size_t byte_count) {
-    const auto key = std::make_pair(reinterpret_cast<const char*>(p), reinterpret_cast<const char*>(p + byte_count));
+    const auto key = std::make_pair(reinterpret_cast<const char*>(p),
+                                    reinterpret_cast<const char*>(p + byte_count));
     if (auto it = utf16_.find(key); it != utf16_.end()) return it->second;
     scratch_.clear();
     core::append_utf16le(scratch_, p, byte_count);

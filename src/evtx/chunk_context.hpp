@@ -21,7 +21,7 @@
 namespace vigie::evtx {
 
 class ChunkContext {
-public:
+  public:
     explicit ChunkContext(Limits limits = {}) : limits_(limits) {}
 
     /// Starts a new chunk; `chunk` must outlive every use until the next reset().
@@ -63,7 +63,7 @@ public:
     }
     bool budget_exhausted() const noexcept { return work_ > limits_.max_work_per_chunk; }
 
-private:
+  private:
     struct PairHash {
         std::size_t operator()(const std::pair<const char*, const char*>& p) const noexcept {
             return std::hash<const void*>()(p.first) * 31 + std::hash<const void*>()(p.second);

@@ -1,7 +1,7 @@
 #include "evtx/chunk_reader.hpp"
 
-#include <algorithm>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "evtx/byte_reader.hpp"
 #include "evtx/format.hpp"
@@ -15,7 +15,8 @@ bool all_zero(std::span<const std::uint8_t> bytes) {
 }
 
 // A record frame at `offset` is plausible when its signature, size and trailing size copy agree.
-bool plausible_record(std::span<const std::uint8_t> chunk, std::size_t offset, std::uint32_t& size) {
+bool plausible_record(std::span<const std::uint8_t> chunk, std::size_t offset,
+                      std::uint32_t& size) {
     if (offset + kRecordHeaderSize + 4 > chunk.size()) return false;
     if (load_le<std::uint32_t>(chunk.data() + offset) != kRecordSignature) return false;
     size = load_le<std::uint32_t>(chunk.data() + offset + 4);
@@ -34,17 +35,20 @@ bool ChunkReader::read_record(std::size_t offset, std::uint32_t size, std::uint6
     info.chunk_index = chunk_index;
     info.offset_in_chunk = static_cast<std::uint32_t>(offset);
     info.recovered = recovered || beyond_header_;
-    if (recovered && std::find(seen_.begin(), seen_.end(), std::make_pair(info.record_id, info.written)) != seen_.end()) {
+    if (recovered && std::find(seen_.begin(), seen_.end(),
+                               std::make_pair(info.record_id, info.written)) != seen_.end()) {
         return false;  // an older copy of a record already read
     }
     event_.clear();
-    auto built = builder_.build(ctx_, offset + kRecordHeaderSize, offset + size - 4, event_, recovered);
+    auto built =
+        builder_.build(ctx_, offset + kRecordHeaderSize, offset + size - 4, event_, recovered);
     if (!built || event_.empty()) {
         if (!recovered) {
             ++stats.records_failed;
             if (stats.first_error.empty()) {
-                stats.first_error = built ? fmt::format("record {} is empty", info.record_id)
-                                          : fmt::format("record {}: {}", info.record_id, built.error().message);
+                stats.first_error =
+                    built ? fmt::format("record {} is empty", info.record_id)
+                          : fmt::format("record {}: {}", info.record_id, built.error().message);
             }
         }
         return false;
@@ -90,7 +94,8 @@ ChunkStats ChunkReader::read(std::span<const std::uint8_t> chunk, std::uint64_t 
             if (!all_zero(chunk.subspan(offset, records_end - offset))) {
                 ++stats.records_failed;
                 if (stats.first_error.empty()) {
-                    stats.first_error = fmt::format("corrupt record frame at chunk offset 0x{:x}", offset);
+                    stats.first_error =
+                        fmt::format("corrupt record frame at chunk offset 0x{:x}", offset);
                 }
             }
             break;
@@ -102,9 +107,11 @@ ChunkStats ChunkReader::read(std::span<const std::uint8_t> chunk, std::uint64_t 
 
     if (recover && !ctx_.budget_exhausted()) {
         // Scan what follows the normal walk, including slack space, at 8-byte alignment.
-        for (std::size_t at = (offset + 7) & ~std::size_t{7}; at + kRecordHeaderSize + 4 <= kChunkSize;) {
+        for (std::size_t at = (offset + 7) & ~std::size_t{7};
+             at + kRecordHeaderSize + 4 <= kChunkSize;) {
             std::uint32_t size = 0;
-            if (plausible_record(chunk, at, size) && read_record(at, size, chunk_index, true, on_event, stats)) {
+            if (plausible_record(chunk, at, size) &&
+                read_record(at, size, chunk_index, true, on_event, stats)) {
                 at += (size + 7) & ~std::uint32_t{7};
             } else {
                 at += 8;

@@ -31,19 +31,19 @@ struct RecordInfo {
 };
 
 struct ChunkStats {
-    std::uint64_t records = 0;          ///< records read in the normal walk
-    std::uint64_t recovered = 0;        ///< records found by the recovery scan
-    std::uint64_t records_failed = 0;   ///< records whose bytes could not be parsed
+    std::uint64_t records = 0;         ///< records read in the normal walk
+    std::uint64_t recovered = 0;       ///< records found by the recovery scan
+    std::uint64_t records_failed = 0;  ///< records whose bytes could not be parsed
     std::uint64_t checksum_failures = 0;
-    bool skipped = false;               ///< no usable chunk header, or budget exhausted
-    bool empty = false;                 ///< all-zero chunk (preallocated, never written)
-    std::string first_error;            ///< the first problem met, for --stats and logs
+    bool skipped = false;     ///< no usable chunk header, or budget exhausted
+    bool empty = false;       ///< all-zero chunk (preallocated, never written)
+    std::string first_error;  ///< the first problem met, for --stats and logs
 };
 
 using EventCallback = std::function<void(const core::Event&, const RecordInfo&)>;
 
 class ChunkReader {
-public:
+  public:
     explicit ChunkReader(Limits limits = {}) : ctx_(limits) {}
 
     /// Reads `chunk` (exactly kChunkSize bytes). `on_event` sees each event while it is valid.
@@ -52,7 +52,7 @@ public:
     ChunkStats read(std::span<const std::uint8_t> chunk, std::uint64_t chunk_index, bool recover,
                     bool beyond_header, const EventCallback& on_event);
 
-private:
+  private:
     bool read_record(std::size_t offset, std::uint32_t size, std::uint64_t chunk_index,
                      bool recovered, const EventCallback& on_event, ChunkStats& stats);
 

@@ -48,7 +48,8 @@ core::Result<EvtxFile> EvtxFile::open(std::unique_ptr<core::ByteSource> source) 
     return file;
 }
 
-core::Result<void> EvtxFile::load_chunk(std::uint64_t index, std::vector<std::uint8_t>& buffer) const {
+core::Result<void> EvtxFile::load_chunk(std::uint64_t index,
+                                        std::vector<std::uint8_t>& buffer) const {
     buffer.resize(kChunkSize);
     auto n = source_->read_at(kFileHeaderSize + index * kChunkSize, buffer);
     if (!n) return std::move(n).error();

@@ -3,7 +3,8 @@
 //   auto file = evtx::EvtxFile::open(path);
 //   if (!file) return file.error();
 //   auto stats = evtx::for_each_event<std::string>(*file, options,
-//       [&](const core::Event& e, const evtx::RecordInfo& info, std::string& out, unsigned worker) {
+//       [&](const core::Event& e, const evtx::RecordInfo& info, std::string& out, unsigned worker)
+//       {
 //           renderers[worker].render(e, out);      // worker thread: per-chunk output
 //       },
 //       [&](std::string&& out) { fwrite(out.data(), 1, out.size(), stdout); });  // in file order
@@ -38,17 +39,17 @@ struct FileStats {
     std::uint64_t records = 0;
     std::uint64_t recovered = 0;
     std::uint64_t records_failed = 0;
-    std::uint64_t chunks = 0;               ///< chunks read (normal and recovered)
-    std::uint64_t chunks_skipped = 0;       ///< chunks with no usable header or over budget
-    std::uint64_t chunks_beyond_header = 0; ///< chunks read past the header's count (--recover)
-    std::uint64_t checksum_failures = 0;    ///< file header, chunk header and record data CRCs
-    std::vector<std::string> problems;      ///< first few problems, "chunk N: ..."
+    std::uint64_t chunks = 0;                ///< chunks read (normal and recovered)
+    std::uint64_t chunks_skipped = 0;        ///< chunks with no usable header or over budget
+    std::uint64_t chunks_beyond_header = 0;  ///< chunks read past the header's count (--recover)
+    std::uint64_t checksum_failures = 0;     ///< file header, chunk header and record data CRCs
+    std::vector<std::string> problems;       ///< first few problems, "chunk N: ..."
 
     void add(const ChunkStats& c, std::uint64_t chunk_index);
 };
 
 class EvtxFile {
-public:
+  public:
     static core::Result<EvtxFile> open(const std::string& path);
     static core::Result<EvtxFile> open(std::unique_ptr<core::ByteSource> source);
 
@@ -63,7 +64,7 @@ public:
     /// Reads chunk `index` into `buffer` (resized to kChunkSize).
     core::Result<void> load_chunk(std::uint64_t index, std::vector<std::uint8_t>& buffer) const;
 
-private:
+  private:
     std::unique_ptr<core::ByteSource> source_;
     FileHeader header_;
     std::uint64_t declared_chunks_ = 0;
@@ -73,7 +74,8 @@ private:
 unsigned resolve_threads(unsigned requested) noexcept;
 
 template <typename R, typename Visit, typename Emit>
-FileStats for_each_event(const EvtxFile& file, const ReadOptions& options, Visit&& visit, Emit&& emit) {
+FileStats for_each_event(const EvtxFile& file, const ReadOptions& options, Visit&& visit,
+                         Emit&& emit) {
     FileStats stats;
     if (!file.header().checksum_ok) {
         ++stats.checksum_failures;
@@ -87,7 +89,8 @@ FileStats for_each_event(const EvtxFile& file, const ReadOptions& options, Visit
         std::vector<std::uint8_t> buffer;
     };
     std::vector<std::unique_ptr<Worker>> workers;
-    for (unsigned t = 0; t < std::max(threads, 1u); ++t) workers.push_back(std::make_unique<Worker>(options.limits));
+    for (unsigned t = 0; t < std::max(threads, 1u); ++t)
+        workers.push_back(std::make_unique<Worker>(options.limits));
     struct ChunkOutput {
         R output{};
         ChunkStats stats;
@@ -111,7 +114,8 @@ FileStats for_each_event(const EvtxFile& file, const ReadOptions& options, Visit
         },
         [&](std::size_t index, ChunkOutput&& result) {
             stats.add(result.stats, index);
-            if (index >= file.declared_chunks() && !result.stats.empty) ++stats.chunks_beyond_header;
+            if (index >= file.declared_chunks() && !result.stats.empty)
+                ++stats.chunks_beyond_header;
             emit(std::move(result.output));
         });
     return stats;

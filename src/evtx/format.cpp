@@ -21,7 +21,8 @@ core::Result<FileHeader> parse_file_header(std::span<const std::uint8_t> b) {
         return core::fail(core::ErrorCode::kTruncated, "file is shorter than an EVTX file header");
     }
     if (std::memcmp(b.data(), kFileSignature, 8) != 0) {
-        return core::fail(core::ErrorCode::kBadSignature, "not an EVTX file (no ElfFile signature)");
+        return core::fail(core::ErrorCode::kBadSignature,
+                          "not an EVTX file (no ElfFile signature)");
     }
     FileHeader h;
     h.first_chunk = load_le<std::uint64_t>(b.data() + 8);
@@ -55,9 +56,11 @@ core::Result<ChunkHeader> parse_chunk_header(std::span<const std::uint8_t> c) {
     h.free_space_offset = load_le<std::uint32_t>(c.data() + 48);
     h.records_checksum = load_le<std::uint32_t>(c.data() + 52);
     h.header_checksum = load_le<std::uint32_t>(c.data() + 124);
-    const std::uint32_t header_crc = crc32(c.subspan(128, kChunkHeaderSize - 128), crc32(c.first(120)));
+    const std::uint32_t header_crc =
+        crc32(c.subspan(128, kChunkHeaderSize - 128), crc32(c.first(120)));
     h.header_checksum_ok = header_crc == h.header_checksum;
-    const std::size_t end = std::clamp<std::size_t>(h.free_space_offset, kChunkHeaderSize, kChunkSize);
+    const std::size_t end =
+        std::clamp<std::size_t>(h.free_space_offset, kChunkHeaderSize, kChunkSize);
     h.records_checksum_ok =
         crc32(c.subspan(kChunkHeaderSize, end - kChunkHeaderSize)) == h.records_checksum;
     return h;

@@ -46,8 +46,10 @@ bool JsonRenderer::is_json_string(const Node& n) noexcept {
         case core::ValueKind::kReal32:
         case core::ValueKind::kReal64:
         case core::ValueKind::kBool:
-        case core::ValueKind::kArray: return false;
-        default: return true;
+        case core::ValueKind::kArray:
+            return false;
+        default:
+            return true;
     }
 }
 
@@ -190,9 +192,13 @@ void JsonRenderer::walk(const core::Event& event, std::uint32_t index, int depth
     const core::Node& n = event.node(index);
     switch (n.kind) {
         case core::NodeKind::kText:
-        case core::NodeKind::kCData: characters(n.value); return;
-        case core::NodeKind::kProcessingInstruction: return;
-        case core::NodeKind::kElement: break;
+        case core::NodeKind::kCData:
+            characters(n.value);
+            return;
+        case core::NodeKind::kProcessingInstruction:
+            return;
+        case core::NodeKind::kElement:
+            break;
     }
     const std::size_t depth_before = stack_.size();
     if (n.name == "Data") {
@@ -224,9 +230,15 @@ void JsonRenderer::walk(const core::Event& event, std::uint32_t index, int depth
 void JsonRenderer::write(std::uint32_t index, std::string& out) const {
     const Node& n = pool_[index];
     switch (n.type) {
-        case Type::kNull: out.append("null"); return;
-        case Type::kValue: n.value.append_json(out); return;
-        case Type::kString: core::append_json_string(out, n.text); return;
+        case Type::kNull:
+            out.append("null");
+            return;
+        case Type::kValue:
+            n.value.append_json(out);
+            return;
+        case Type::kString:
+            core::append_json_string(out, n.text);
+            return;
         case Type::kArray: {
             out.push_back('[');
             for (std::size_t i = 0; i < n.items.size(); ++i) {

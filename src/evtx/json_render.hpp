@@ -22,11 +22,11 @@
 namespace vigie::evtx {
 
 class JsonRenderer {
-public:
+  public:
     /// Appends `event` as one compact JSON object (no trailing newline).
     void render(const core::Event& event, std::string& out);
 
-private:
+  private:
     enum class Type : std::uint8_t { kNull, kObject, kArray, kValue, kString };
     struct Node {
         Type type = Type::kNull;
@@ -43,7 +43,8 @@ private:
     std::uint32_t current_path();
     std::uint32_t current_parent();
     void insert_plain(std::string_view name);
-    void insert_with_attributes(const core::Event& event, const core::Node& element, std::string_view name);
+    void insert_with_attributes(const core::Event& event, const core::Node& element,
+                                std::string_view name);
     void characters(const core::Value& value);
     void walk(const core::Event& event, std::uint32_t index, int depth);
     void write(std::uint32_t node, std::string& out) const;

@@ -51,8 +51,9 @@ core::Result<void> RecordBuilder::build(ChunkContext& ctx, std::size_t begin, st
     return {};
 }
 
-core::Result<void> RecordBuilder::run_fragment(ChunkContext& ctx, std::size_t begin, std::size_t end,
-                                               bool in_substitution, int depth, core::Event& event) {
+core::Result<void> RecordBuilder::run_fragment(ChunkContext& ctx, std::size_t begin,
+                                               std::size_t end, bool in_substitution, int depth,
+                                               core::Event& event) {
     if (depth > ctx.limits().max_binxml_depth) return limit("BinXML nesting too deep");
     auto& ops = ops_by_depth_[static_cast<std::size_t>(depth)];
     ops.clear();
@@ -113,9 +114,10 @@ core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops
 
     auto flush_attribute = [&] {
         if (in_attribute && attribute_parts > 0) {
-            event.add_attribute(attribute_name, attribute_parts == 1
-                                                    ? attribute_first
-                                                    : core::Value::utf8(event.store(attribute_text)));
+            event.add_attribute(attribute_name,
+                                attribute_parts == 1
+                                    ? attribute_first
+                                    : core::Value::utf8(event.store(attribute_text)));
         }
         in_attribute = false;
         attribute_parts = 0;
@@ -141,7 +143,8 @@ core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops
         switch (op.code) {
             case OpCode::kOpenElement:
                 flush_attribute();
-                if (event.open_depth() >= limits.max_element_depth) return limit("elements nested too deep");
+                if (event.open_depth() >= limits.max_element_depth)
+                    return limit("elements nested too deep");
                 event.open_element(op.name);
                 ++nodes_;
                 break;
@@ -151,14 +154,20 @@ core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops
                 attribute_name = op.name;
                 ++nodes_;
                 break;
-            case OpCode::kCloseStart: flush_attribute(); break;
+            case OpCode::kCloseStart:
+                flush_attribute();
+                break;
             case OpCode::kCloseEmpty:
             case OpCode::kEndElement:
                 flush_attribute();
                 event.close_element();
                 break;
-            case OpCode::kText: add_value(core::Value::utf16(op.data, op.size)); break;
-            case OpCode::kEntityRef: add_value(entity_value(op.name, event)); break;
+            case OpCode::kText:
+                add_value(core::Value::utf16(op.data, op.size));
+                break;
+            case OpCode::kEntityRef:
+                add_value(entity_value(op.name, event));
+                break;
             case OpCode::kCharRef: {
                 scratch_.clear();
                 core::append_utf8(scratch_, op.index);
@@ -199,7 +208,8 @@ core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops
                 if (s.type == value_type::kBinXml) {
                     if (in_attribute || s.size == 0) break;
                     const std::size_t begin = ctx.offset_of(s.data);
-                    if (auto r = run_fragment(ctx, begin, begin + s.size, true, depth + 1, event); !r) {
+                    if (auto r = run_fragment(ctx, begin, begin + s.size, true, depth + 1, event);
+                        !r) {
                         return r;
                     }
                     break;

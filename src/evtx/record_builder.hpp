@@ -20,7 +20,7 @@ namespace vigie::evtx {
 class ChunkContext;
 
 class RecordBuilder {
-public:
+  public:
     RecordBuilder();
 
     /// Appends to `event` the document held in chunk bytes [begin, end).
@@ -29,10 +29,10 @@ public:
     /// at bytes since overwritten, so a template must fit the instance's value types; if it does
     /// not, a fitting template of the chunk is used, and failing that the values alone are kept
     /// as unnamed <Data> elements of <EventData>.
-    core::Result<void> build(ChunkContext& ctx, std::size_t begin, std::size_t end, core::Event& event,
-                             bool recovering = false);
+    core::Result<void> build(ChunkContext& ctx, std::size_t begin, std::size_t end,
+                             core::Event& event, bool recovering = false);
 
-private:
+  private:
     struct Substitution {
         std::uint8_t type;
         const std::uint8_t* data;

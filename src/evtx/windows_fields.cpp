@@ -41,7 +41,8 @@ std::string_view name_of(const core::Value& v, core::Event& event, ChunkContext&
 std::string_view positional_data_name(std::size_t position, core::Event& event) {
     static const std::array<std::string, 32> kNames = [] {
         std::array<std::string, 32> names;
-        for (std::size_t i = 0; i < names.size(); ++i) names[i] = "Data[" + std::to_string(i + 1) + "]";
+        for (std::size_t i = 0; i < names.size(); ++i)
+            names[i] = "Data[" + std::to_string(i + 1) + "]";
         return names;
     }();
     if (position < kNames.size()) return kNames[position];
@@ -73,7 +74,8 @@ void index_windows_fields(core::Event& event, ChunkContext& ctx) {
         const Node& sec = event.node(section);
         if (sec.kind != NodeKind::kElement) continue;
         if (sec.name == "System") {
-            for (std::uint32_t c = sec.first_child; c != Node::kNone; c = event.node(c).next_sibling) {
+            for (std::uint32_t c = sec.first_child; c != Node::kNone;
+                 c = event.node(c).next_sibling) {
                 const Node& item = event.node(c);
                 if (item.kind != NodeKind::kElement) continue;
                 core::Value text;
@@ -89,7 +91,8 @@ void index_windows_fields(core::Event& event, ChunkContext& ctx) {
             }
         } else if (sec.name == "EventData") {
             std::size_t position = 0;
-            for (std::uint32_t c = sec.first_child; c != Node::kNone; c = event.node(c).next_sibling) {
+            for (std::uint32_t c = sec.first_child; c != Node::kNone;
+                 c = event.node(c).next_sibling) {
                 const Node& item = event.node(c);
                 if (item.kind != NodeKind::kElement) continue;
                 core::Value text;
@@ -103,7 +106,8 @@ void index_windows_fields(core::Event& event, ChunkContext& ctx) {
                     if (a.name == "Name") name_attr = &a;
                 }
                 if (name_attr != nullptr) {
-                    event.add_field(name_of(name_attr->value, event, ctx), has_text ? text : core::Value());
+                    event.add_field(name_of(name_attr->value, event, ctx),
+                                    has_text ? text : core::Value());
                 } else {
                     event.add_field("Data", text);
                     event.add_field(positional_data_name(position++, event), text);

@@ -6,9 +6,15 @@ namespace {
 void append_escaped(std::string& out, std::string_view s, bool attribute) {
     for (char c : s) {
         switch (c) {
-            case '&': out.append("&amp;"); break;
-            case '<': out.append("&lt;"); break;
-            case '>': out.append("&gt;"); break;
+            case '&':
+                out.append("&amp;");
+                break;
+            case '<':
+                out.append("&lt;");
+                break;
+            case '>':
+                out.append("&gt;");
+                break;
             case '"':
                 if (attribute) {
                     out.append("&quot;");
@@ -16,14 +22,20 @@ void append_escaped(std::string& out, std::string_view s, bool attribute) {
                     out.push_back(c);
                 }
                 break;
-            case '\r': out.append("&#13;"); break;
-            case '\n': out.append(attribute ? "&#10;" : "\n"); break;
-            default: out.push_back(c);
+            case '\r':
+                out.append("&#13;");
+                break;
+            case '\n':
+                out.append(attribute ? "&#10;" : "\n");
+                break;
+            default:
+                out.push_back(c);
         }
     }
 }
 
-void render_node(const core::Event& event, std::uint32_t index, std::string& out, std::string& text, int depth) {
+void render_node(const core::Event& event, std::uint32_t index, std::string& out, std::string& text,
+                 int depth) {
     if (depth > 256) return;
     const core::Node& n = event.node(index);
     switch (n.kind) {
@@ -46,7 +58,8 @@ void render_node(const core::Event& event, std::uint32_t index, std::string& out
             }
             out.append("?>");
             return;
-        case core::NodeKind::kElement: break;
+        case core::NodeKind::kElement:
+            break;
     }
     out.push_back('<');
     out.append(n.name);

@@ -1,0 +1,132 @@
+// `vigie dump` end to end: the built binary, its output, its errors and exit codes.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+namespace {
+
+struct CommandResult {
+    int status = -1;
+    std::string out;
+};
+
+// Runs a shell command; stdout is captured, stderr goes where `command` sends it.
+CommandResult run(const std::string& command) {
+    CommandResult r;
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), &pclose);
+    if (!pipe) return r;
+    char buf[65536];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0) r.out.append(buf, n);
+    const int raw = pclose(pipe.release());
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return r;
+}
+
+const std::string kVigie = std::string(VIGIE_BINARY_DIR) + "/vigie";
+const std::string kGen = std::string(VIGIE_BINARY_DIR) + "/vigie-evtxgen";
+const std::string kDemo = std::string(VIGIE_SOURCE_DIR) + "/tests/fixtures/demo.evtx";
+
+std::vector<std::string> lines(const std::string& s) {
+    std::vector<std::string> out;
+    std::istringstream in(s);
+    for (std::string l; std::getline(in, l);) out.push_back(l);
+    return out;
+}
+
+std::string temp_path(const std::string& name) {
+    return (std::filesystem::temp_directory_path() /
+            ("vigie-cli-" + std::to_string(getpid()) + "-" + name))
+        .string();
+}
+
+}  // namespace
+
+TEST(DumpCli, JsonlOneValidObjectPerEvent) {
+    const CommandResult r = run(kVigie + " dump " + kDemo);
+    ASSERT_EQ(r.status, 0);
+    const auto out = lines(r.out);
+    ASSERT_EQ(out.size(), 11u);
+    simdjson::dom::parser parser;
+    for (const auto& l : out) {
+        simdjson::dom::element e;
+        ASSERT_EQ(parser.parse(l).get(e), simdjson::SUCCESS) << l;
+        EXPECT_FALSE(e["Event"]["System"]["EventID"].error());
+    }
+    EXPECT_NE(r.out.find("\"ServiceName\":\"SecurityCenterIBM\""), std::string::npos);
+    EXPECT_NE(r.out.find("ClopReadMe.txt"), std::string::npos);
+}
+
+TEST(DumpCli, XmlFormat) {
+    const CommandResult r = run(kVigie + " dump --format xml " + kDemo);
+    ASSERT_EQ(r.status, 0);
+    const auto out = lines(r.out);
+    ASSERT_EQ(out.size(), 11u);
+    for (const auto& l : out) {
+        EXPECT_EQ(l.rfind("<Event xmlns=", 0), 0u) << l;
+        EXPECT_EQ(l.substr(l.size() - 8), "</Event>");
+    }
+    EXPECT_NE(r.out.find("<Data Name=\"CommandLine\">vssadmin Delete Shadows /all /quiet</Data>"),
+              std::string::npos);
+}
+
+TEST(DumpCli, StatsGoToStandardError) {
+    const CommandResult r = run(kVigie + " dump --stats " + kDemo + " 2>&1 >/dev/null");
+    ASSERT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("records 11, recovered 0, records failed 0, chunks 1, chunks skipped 0"),
+              std::string::npos)
+        << r.out;
+}
+
+TEST(DumpCli, MissingAndForeignFilesExitWithTwo) {
+    CommandResult r = run(kVigie + " dump /nonexistent/file.evtx 2>&1");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.out.find("file.evtx"), std::string::npos) << r.out;
+    const std::string foreign = temp_path("foreign.evtx");
+    std::ofstream(foreign) << std::string(8192, 'z');
+    r = run(kVigie + " dump " + foreign + " 2>&1");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.out.find("not an EVTX file"), std::string::npos) << r.out;
+    std::filesystem::remove(foreign);
+}
+
+TEST(DumpCli, ClosedPipeIsNotAnError) {
+    const std::string big = temp_path("pipe.evtx");
+    ASSERT_EQ(run(kGen + " --synthetic 20000 " + big).status, 0);
+    // bash for PIPESTATUS: the exit status of vigie itself, not of head.
+    const CommandResult r =
+        run("bash -c '" + kVigie + " dump " + big +
+            " 2>/tmp/vigie-pipe-err | head -n 1 >/dev/null; echo ${PIPESTATUS[0]}'");
+    EXPECT_EQ(r.out, "0\n");
+    std::filesystem::remove(big);
+}
+
+TEST(DumpCli, ThreadCountDoesNotChangeOutput) {
+    const std::string big = temp_path("threads.evtx");
+    ASSERT_EQ(run(kGen + " --synthetic 3000 " + big).status, 0);
+    const CommandResult one = run(kVigie + " dump --threads 1 " + big);
+    const CommandResult two = run(kVigie + " dump --threads 2 " + big);
+    const CommandResult all = run(kVigie + " dump " + big);
+    ASSERT_EQ(one.status, 0);
+    EXPECT_EQ(lines(one.out).size(), 3000u);
+    EXPECT_EQ(one.out, two.out);
+    EXPECT_EQ(one.out, all.out);
+    std::filesystem::remove(big);
+}
+
+TEST(DumpCli, CommittedDemoFileIsWhatTheGeneratorWrites) {
+    const std::string fresh = temp_path("demo.evtx");
+    ASSERT_EQ(run(kGen + " --demo " + fresh).status, 0);
+    std::ifstream a(fresh, std::ios::binary), b(kDemo, std::ios::binary);
+    std::stringstream sa, sb;
+    sa << a.rdbuf();
+    sb << b.rdbuf();
+    EXPECT_EQ(sa.str(), sb.str()) << "regenerate tests/fixtures/demo.evtx with: "
+                                     "build/vigie-evtxgen --demo tests/fixtures/demo.evtx";
+    std::filesystem::remove(fresh);
+}

@@ -1,0 +1,81 @@
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "core/value.hpp"
+
+using namespace vigie::core;
+
+namespace {
+std::string json(const Value& v) {
+    std::string s;
+    v.append_json(s);
+    return s;
+}
+}  // namespace
+
+TEST(Value, NumbersKeepTheirJsonType) {
+    EXPECT_EQ(json(Value::uint64(4688)), "4688");
+    EXPECT_EQ(json(Value::int64(-5)), "-5");
+    EXPECT_EQ(json(Value::boolean(true)), "true");
+    EXPECT_EQ(json(Value::real64(1.5)), "1.5");
+    EXPECT_EQ(json(Value::real64(2.0)), "2.0");
+    EXPECT_EQ(json(Value::real32(0.1f)), "0.1");
+    EXPECT_EQ(json(Value::real64(std::numeric_limits<double>::infinity())), "null");
+}
+
+TEST(Value, HexIntegersAreLowerCaseWithoutPadding) {
+    EXPECT_EQ(Value::hex64(0x8020000000000000ULL).text(), "0x8020000000000000");
+    EXPECT_EQ(Value::hex32(0x1f).text(), "0x1f");
+    EXPECT_EQ(Value::hex32(0).text(), "0x0");
+}
+
+TEST(Value, GuidUsesWindowsByteOrder) {
+    const std::uint8_t g[16] = {0x5F, 0x38, 0x70, 0x57, 0x2A, 0xC2, 0xE0, 0x43,
+                                0xBF, 0x4C, 0x06, 0xF5, 0x69, 0x8F, 0xFB, 0xD9};
+    EXPECT_EQ(Value::guid(g).text(), "5770385F-C22A-43E0-BF4C-06F5698FFBD9");
+}
+
+TEST(Value, SidText) {
+    const std::uint8_t sid[] = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};
+    EXPECT_EQ(Value::sid(sid, sizeof sid).text(), "S-1-5-18");
+    EXPECT_EQ(Value::sid(sid, 4).text(), "S-?");  // too short to be a SID
+}
+
+TEST(Value, BinaryIsUpperHex) {
+    const std::uint8_t b[] = {0x00, 0xAB, 0x10};
+    EXPECT_EQ(Value::binary(b, 3).text(), "00AB10");
+}
+
+TEST(Value, Utf16IsDecodedAndEscapedForJson) {
+    const char16_t s[] = u"a\"b\\c\n\u00e9";
+    EXPECT_EQ(json(Value::utf16(reinterpret_cast<const std::uint8_t*>(s), 2 * 7)),
+              "\"a\\\"b\\\\c\\n\xC3\xA9\"");
+}
+
+TEST(Value, AnsiUsesWindows1252) {
+    const std::uint8_t s[] = {'x', 0x80, 0xE9, 0};
+    EXPECT_EQ(Value::ansi(s, 4).text(), "x\xE2\x82\xAC\xC3\xA9");
+}
+
+TEST(Value, ArraysOfFixedAndVariableItems) {
+    const std::uint32_t nums[] = {1, 2, 3};
+    const Value a =
+        Value::array(ValueKind::kUInt, 4, reinterpret_cast<const std::uint8_t*>(nums), sizeof nums);
+    EXPECT_EQ(a.array_size(), 3u);
+    EXPECT_EQ(json(a), "[1,2,3]");
+    const char16_t strings[] = u"ab\0c\0";  // two NUL-terminated strings (5 units)
+    const Value s =
+        Value::array(ValueKind::kUtf16, 0, reinterpret_cast<const std::uint8_t*>(strings), 2 * 5);
+    EXPECT_EQ(json(s), "[\"ab\",\"c\"]");
+    EXPECT_EQ(s.text(), "ab,c");
+}
+
+TEST(Value, ToIntReadsNumbersAndNumericText) {
+    EXPECT_EQ(Value::hex32(0x10).to_int(), 16);
+    EXPECT_EQ(Value::utf8("0x1F").to_int(), 31);
+    EXPECT_EQ(Value::utf8("-12").to_int(), -12);
+    EXPECT_FALSE(Value::utf8("12a").to_int());
+    EXPECT_FALSE(Value::utf8("").to_int());
+}
