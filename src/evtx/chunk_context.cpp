@@ -34,7 +34,31 @@ core::Result<std::size_t> ChunkContext::name_size_at(std::uint32_t offset) const
     return size;
 }
 
+namespace {
+
+// Element and attribute names of Windows events are ASCII XML names. A record recovered from
+// slack space may point at a name offset since overwritten: what it finds there is rarely one.
+bool plausible_name(std::string_view name) noexcept {
+    if (name.empty()) return false;
+    for (char c : name) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '_' || c == '-' || c == '.' || c == ':';
+        if (!ok) return false;
+    }
+    return !(name[0] >= '0' && name[0] <= '9');
+}
+
+}  // namespace
+
 core::Result<std::string_view> ChunkContext::name_at(std::uint32_t offset) {
+    auto name = decode_name_at(offset);
+    if (name && recovering_ && !plausible_name(*name)) {
+        return core::fail(core::ErrorCode::kCorrupt, fmt::format("implausible name at 0x{:x}", offset));
+    }
+    return name;
+}
+
+core::Result<std::string_view> ChunkContext::decode_name_at(std::uint32_t offset) {
     if (auto it = names_.find(offset); it != names_.end()) return it->second;
     auto size = name_size_at(offset);
     if (!size) return std::move(size).error();

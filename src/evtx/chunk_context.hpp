@@ -34,6 +34,7 @@ class ChunkContext {
     }
 
     /// The name stored at `offset` (BinXmlName: 4 unknown bytes, hash, character count, UTF-16).
+    /// While recovering, a name that is not a plausible ASCII XML name is an error.
     core::Result<std::string_view> name_at(std::uint32_t offset);
     /// Byte size of the name structure at `offset`, for skipping a name stored inline.
     core::Result<std::size_t> name_size_at(std::uint32_t offset) const;
@@ -64,6 +65,8 @@ class ChunkContext {
     bool budget_exhausted() const noexcept { return work_ > limits_.max_work_per_chunk; }
 
   private:
+    core::Result<std::string_view> decode_name_at(std::uint32_t offset);
+
     struct PairHash {
         std::size_t operator()(const std::pair<const char*, const char*>& p) const noexcept {
             return std::hash<const void*>()(p.first) * 31 + std::hash<const void*>()(p.second);

@@ -264,7 +264,130 @@ void JsonRenderer::write(std::uint32_t index, std::string& out) const {
     }
 }
 
+std::string_view JsonRenderer::key_of(const core::Event& event, const core::Node& element, bool& named_data) {
+    named_data = false;
+    if (element.name != "Data") return element.name;
+    for (const core::Attribute& a : event.attributes(element)) {
+        if (a.name == "Name") {
+            named_data = true;
+            if (a.value.kind() == core::ValueKind::kUtf8) return a.value.utf8_view();
+            scratch_.clear();
+            a.value.append_text(scratch_);
+            return arena_.store(scratch_);
+        }
+    }
+    return element.name;  // unnamed <Data>: not simple (see simple())
+}
+
+bool JsonRenderer::simple(const core::Event& event, std::uint32_t index, int depth) {
+    if (depth > kMaxDepth) return false;
+    const core::Node& n = event.node(index);
+    const auto attributes = event.attributes(n);
+    for (std::size_t i = 0; i < attributes.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (attributes[i].name == attributes[j].name) return false;
+        }
+    }
+    int texts = 0, elements = 0;
+    const std::size_t keys_begin = keys_.size();
+    for (std::uint32_t c = n.first_child; c != core::Node::kNone; c = event.node(c).next_sibling) {
+        const core::Node& child = event.node(c);
+        if (child.kind == core::NodeKind::kText) {
+            ++texts;
+            continue;
+        }
+        if (child.kind != core::NodeKind::kElement) return false;
+        ++elements;
+        bool named = false;
+        const std::string_view key = key_of(event, child, named);
+        if (key == "Data" && !named) return false;
+        for (std::size_t k = keys_begin; k < keys_.size(); ++k) {
+            if (keys_[k] == key) return false;
+        }
+        keys_.push_back(key);
+        if (!simple(event, c, depth + 1)) return false;
+    }
+    keys_.resize(keys_begin);
+    return texts <= 1 && !(texts == 1 && elements > 0);
+}
+
+void JsonRenderer::write_direct(const core::Event& event, std::uint32_t index, std::string& out) {
+    const core::Node& n = event.node(index);
+    bool named_data = false;
+    key_of(event, n, named_data);
+    bool has_attributes = false;
+    if (!named_data) {
+        for (const core::Attribute& a : event.attributes(n)) has_attributes |= !a.value.is_null();
+    }
+    const core::Node* text = nullptr;
+    bool has_elements = false;
+    for (std::uint32_t c = n.first_child; c != core::Node::kNone; c = event.node(c).next_sibling) {
+        if (event.node(c).kind == core::NodeKind::kText) {
+            text = &event.node(c);
+        } else {
+            has_elements = true;
+        }
+    }
+    if (!has_attributes && !has_elements) {
+        if (text != nullptr) {
+            text->value.append_json(out);
+        } else {
+            out.append("null");
+        }
+        return;
+    }
+    out.push_back('{');
+    bool first = true;
+    if (has_attributes) {
+        out.append("\"#attributes\":{");
+        for (const core::Attribute& a : event.attributes(n)) {
+            if (a.value.is_null()) continue;
+            if (!first) out.push_back(',');
+            first = false;
+            core::append_json_string(out, a.name);
+            out.push_back(':');
+            a.value.append_json(out);
+        }
+        out.push_back('}');
+        first = false;
+    }
+    for (std::uint32_t c = n.first_child; c != core::Node::kNone; c = event.node(c).next_sibling) {
+        const core::Node& child = event.node(c);
+        if (child.kind != core::NodeKind::kElement) continue;
+        if (!first) out.push_back(',');
+        first = false;
+        bool named = false;
+        core::append_json_string(out, key_of(event, child, named));
+        out.push_back(':');
+        write_direct(event, c, out);
+    }
+    if (text != nullptr) {
+        if (!first) out.push_back(',');
+        out.append("\"#text\":");
+        text->value.append_json(out);
+    }
+    out.push_back('}');
+}
+
 void JsonRenderer::render(const core::Event& event, std::string& out) {
+    arena_.clear();
+    keys_.clear();
+    // One root element and nothing else at the top: the shape every Windows event has.
+    const auto nodes = event.nodes();
+    bool one_root = !nodes.empty() && nodes[0].kind == core::NodeKind::kElement;
+    for (std::size_t i = 1; one_root && i < nodes.size(); ++i) one_root = nodes[i].parent != core::Node::kNone;
+    if (one_root && simple(event, 0, 0)) {
+        out.push_back('{');
+        core::append_json_string(out, nodes[0].name);
+        out.push_back(':');
+        write_direct(event, 0, out);
+        out.push_back('}');
+        return;
+    }
+    render_general(event, out);
+}
+
+void JsonRenderer::render_general(const core::Event& event, std::string& out) {
     used_ = 0;
     arena_.clear();
     stack_.clear();

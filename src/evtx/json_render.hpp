@@ -26,6 +26,10 @@ class JsonRenderer {
     /// Appends `event` as one compact JSON object (no trailing newline).
     void render(const core::Event& event, std::string& out);
 
+    /// The same output built through a general JSON tree that reproduces every quirk. render()
+    /// uses it only for events the direct writer cannot prove simple; public for tests.
+    void render_general(const core::Event& event, std::string& out);
+
   private:
     enum class Type : std::uint8_t { kNull, kObject, kArray, kValue, kString };
     struct Node {
@@ -51,6 +55,14 @@ class JsonRenderer {
     std::string_view free_slot_key(std::uint32_t object, std::string_view name);
 
     static bool is_json_string(const Node& n) noexcept;
+
+    // Direct writer for the common case (distinct sibling keys, one text per element, no mixed
+    // content, no unnamed <Data>): no intermediate tree.
+    bool simple(const core::Event& event, std::uint32_t element, int depth);
+    void write_direct(const core::Event& event, std::uint32_t element, std::string& out);
+    /// The key an element gets in its parent object, and whether it is a <Data Name=..>.
+    std::string_view key_of(const core::Event& event, const core::Node& element, bool& named_data);
+    std::vector<std::string_view> keys_;
 
     std::vector<Node> pool_;
     std::size_t used_ = 0;

@@ -99,3 +99,28 @@ TEST(AttackSamples, ThreadsDoNotChangeTheOutput) {
     }
     EXPECT_GT(multi_chunk, 0u);
 }
+
+TEST(AttackSamples, DirectJsonWriterEqualsTheGeneralOne) {
+    VIGIE_REQUIRE_SHARED_DATA("evtx-attack-samples");
+    std::size_t events = 0;
+    for (const auto& dir : {"evtx-attack-samples", "sigma/regression_data"}) {
+        for (const auto& path : vigie::test::files_under(vigie::test::shared_data() / dir, ".evtx")) {
+            auto file = vigie::evtx::EvtxFile::open(path.string());
+            ASSERT_TRUE(file);
+            vigie::evtx::JsonRenderer direct, general;
+            vigie::evtx::ReadOptions options;
+            options.recover = true;
+            vigie::evtx::for_each_event<int>(
+                *file, options,
+                [&](const vigie::core::Event& e, const vigie::evtx::RecordInfo&, int&, unsigned) {
+                    std::string a, b;
+                    direct.render(e, a);
+                    general.render_general(e, b);
+                    EXPECT_EQ(a, b) << path;
+                    ++events;
+                },
+                [](int&&) {});
+        }
+    }
+    EXPECT_GT(events, 20000u);
+}
