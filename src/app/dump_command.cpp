@@ -28,6 +28,7 @@ int run_dump(const DumpOptions& options) {
     evtx::ReadOptions read;
     read.recover = options.recover;
     read.threads = evtx::resolve_threads(options.threads);
+    read.index_fields = false;  // printing needs the document tree only
     std::vector<evtx::JsonRenderer> renderers(read.threads);
     StdoutWriter out;
     int status = 0;

@@ -1,6 +1,9 @@
 #include "core/value.hpp"
 
 #include <algorithm>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -148,18 +151,55 @@ void append_json_escaped_char(std::string& out, unsigned char c) {
     }
 }
 
+// Count of leading units in [p, p + 2*units) that are ASCII and need no JSON escape: not NUL or
+// another control character, not '"' or '\\'. Eight units at a time with SSE2.
+std::size_t plain_ascii_units(const std::uint8_t* p, std::size_t units) noexcept {
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi16(0x20);
+    const __m128i limit = _mm_set1_epi16(0x7F);
+    const __m128i quote = _mm_set1_epi16('"');
+    const __m128i backslash = _mm_set1_epi16('\\');
+    for (; i + 8 <= units; i += 8) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 2 * i));
+        // Units are unsigned; signed compares are right for 0x0000-0x7FFF, and units with the
+        // top bit set look negative, so they fail the ">= 0x20" test: also rejected.
+        const __m128i bad = _mm_or_si128(
+            _mm_or_si128(_mm_cmplt_epi16(v, space), _mm_cmpgt_epi16(v, limit)),
+            _mm_or_si128(_mm_cmpeq_epi16(v, quote), _mm_cmpeq_epi16(v, backslash)));
+        const int mask = _mm_movemask_epi8(bad);
+        if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask))) / 2;
+    }
+#endif
+    for (; i < units; ++i) {
+        const std::uint16_t u = load_u16(p + 2 * i);
+        if (u < 0x20 || u >= 0x7F || u == '"' || u == '\\') break;
+    }
+    return i;
+}
+
 // UTF-16LE straight to an escaped JSON string body, one pass; stops at the first NUL unit.
 void append_utf16_json(std::string& out, const std::uint8_t* p, std::size_t bytes) {
     const std::size_t units = bytes / 2;
     std::size_t i = 0;
+    char buf[256];
     while (i < units) {
+        std::size_t run = plain_ascii_units(p + 2 * i, units - i);
+        while (run > 0) {
+            const std::size_t n = run < sizeof buf ? run : sizeof buf;
+            for (std::size_t k = 0; k < n; ++k) buf[k] = static_cast<char>(p[2 * (i + k)]);
+            out.append(buf, n);
+            i += n;
+            run -= n;
+        }
+        if (i >= units) return;
         const std::uint16_t u = load_u16(p + 2 * i);
         if (u < 0x80) {
             if (u == 0) return;
             if (json_needs_escape(static_cast<unsigned char>(u))) {
                 append_json_escaped_char(out, static_cast<unsigned char>(u));
             } else {
-                out.push_back(static_cast<char>(u));
+                out.push_back(static_cast<char>(u));  // DEL (0x7F)
             }
             ++i;
             continue;
@@ -497,13 +537,34 @@ void Value::append_array(std::string& out, bool json) const {
 
 void append_json_escaped(std::string& out, std::string_view s) {
     std::size_t start = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+#if defined(__SSE2__)
+        // Skip 16 bytes at a time while none needs escaping (bytes >= 0x80 are fine here).
+        const __m128i space = _mm_set1_epi8(0x20);
+        const __m128i quote = _mm_set1_epi8('"');
+        const __m128i backslash = _mm_set1_epi8('\\');
+        while (i + 16 <= s.size()) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+            // Unsigned "v < 0x20": max(v, 0x20) == v fails exactly for bytes below 0x20.
+            const __m128i control = _mm_xor_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, space), v), _mm_set1_epi8(-1));
+            const __m128i bad = _mm_or_si128(control, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+            const int mask = _mm_movemask_epi8(bad);
+            if (mask != 0) {
+                i += static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+                break;
+            }
+            i += 16;
+        }
+        if (i >= s.size()) break;
+#endif
         const auto c = static_cast<unsigned char>(s[i]);
         if (json_needs_escape(c)) {
             out.append(s.data() + start, i - start);
             append_json_escaped_char(out, c);
             start = i + 1;
         }
+        ++i;
     }
     out.append(s.data() + start, s.size() - start);
 }

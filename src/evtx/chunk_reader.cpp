@@ -54,7 +54,7 @@ bool ChunkReader::read_record(std::size_t offset, std::uint32_t size, std::uint6
         return false;
     }
     event_.record_id = info.record_id;
-    index_windows_fields(event_, ctx_);
+    if (index_fields_) index_windows_fields(event_, ctx_);
     if (event_.timestamp == 0) event_.timestamp = info.written;
     seen_.emplace_back(info.record_id, info.written);
     if (info.recovered) {

@@ -46,6 +46,10 @@ class ChunkReader {
   public:
     explicit ChunkReader(Limits limits = {}) : ctx_(limits) {}
 
+    /// Whether events get their fields by name (windows_fields.hpp). Printing an event needs only
+    /// its tree; detection needs the fields. On by default.
+    void set_index_fields(bool on) noexcept { index_fields_ = on; }
+
     /// Reads `chunk` (exactly kChunkSize bytes). `on_event` sees each event while it is valid.
     /// `beyond_header` marks a chunk past the file header's chunk count (a dirty file): all its
     /// records count as recovered.
@@ -63,6 +67,7 @@ class ChunkReader {
     // version of the same record. Exported logs renumber ids, so the id alone is not enough.
     std::vector<std::pair<std::uint64_t, core::FileTimeTicks>> seen_;
     bool beyond_header_ = false;
+    bool index_fields_ = true;
 };
 
 }  // namespace vigie::evtx

@@ -1,7 +1,11 @@
 #include "evtx/json_render.hpp"
 
+#include <algorithm>
+
 namespace vigie::evtx {
 namespace {
+
+
 constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 constexpr int kMaxDepth = 128;
 }  // namespace
@@ -283,11 +287,13 @@ bool JsonRenderer::simple(const core::Event& event, std::uint32_t index, int dep
     if (depth > kMaxDepth) return false;
     const core::Node& n = event.node(index);
     const auto attributes = event.attributes(n);
-    for (std::size_t i = 0; i < attributes.size(); ++i) {
+    for (std::size_t i = 1; i < attributes.size(); ++i) {
         for (std::size_t j = 0; j < i; ++j) {
             if (attributes[i].name == attributes[j].name) return false;
         }
     }
+    // Sibling keys must be distinct. Pairwise comparison is cheapest at these sizes (tens of
+    // keys, mostly of different lengths).
     int texts = 0, elements = 0;
     const std::size_t keys_begin = keys_.size();
     for (std::uint32_t c = n.first_child; c != core::Node::kNone; c = event.node(c).next_sibling) {
@@ -302,7 +308,7 @@ bool JsonRenderer::simple(const core::Event& event, std::uint32_t index, int dep
         const std::string_view key = key_of(event, child, named);
         if (key == "Data" && !named) return false;
         for (std::size_t k = keys_begin; k < keys_.size(); ++k) {
-            if (keys_[k] == key) return false;
+            if (keys_[k].size() == key.size() && keys_[k] == key) return false;
         }
         keys_.push_back(key);
         if (!simple(event, c, depth + 1)) return false;

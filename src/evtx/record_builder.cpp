@@ -163,7 +163,10 @@ core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops
                 event.close_element();
                 break;
             case OpCode::kText:
-                add_value(core::Value::utf16(op.data, op.size));
+                // Literal attribute values (<Data Name="CommandLine">) repeat in every record
+                // of a template: decode them once per chunk.
+                add_value(in_attribute ? core::Value::utf8(ctx.intern_utf16(op.data, op.size))
+                                       : core::Value::utf16(op.data, op.size));
                 break;
             case OpCode::kEntityRef:
                 add_value(entity_value(op.name, event));
