@@ -2,13 +2,23 @@
 //
 //   vigie-evtxgen --demo OUT.evtx            a small, fixed intrusion story (the README demo)
 //   vigie-evtxgen --synthetic N OUT.evtx     N varied Sysmon/Security events (benchmark input)
+//   vigie-evtxgen --chunks-from DIR --size-mb M OUT.evtx
+//                                            real chunks of the EVTX files under DIR, repeated in
+//                                            order up to M MiB (benchmark input made of real logs)
 //
 // Output is deterministic: the same arguments give the same bytes (a test checks the committed
 // demo file against a fresh one).
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <zlib.h>
+
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -214,6 +224,58 @@ WindowsEventSpec synthetic(std::uint64_t n, Rng& rng) {
     return s;
 }
 
+// Chunks are self-contained (their records, names and templates live inside them), so the
+// chunks of many real files can be laid end to end under a new file header.
+int write_chunks_from(const std::string& dir, std::uint64_t size_mb, const std::string& out) {
+    namespace fs = std::filesystem;
+    constexpr std::size_t kHeader = 4096, kChunk = 65536;
+    std::vector<fs::path> files;
+    for (const auto& e : fs::recursive_directory_iterator(dir)) {
+        if (e.is_regular_file() && e.path().extension() == ".evtx") files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<std::vector<char>> chunks;
+    for (const auto& f : files) {
+        std::ifstream in(f, std::ios::binary);
+        const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (bytes.size() < kHeader || std::memcmp(bytes.data(), "ElfFile", 8) != 0) continue;
+        std::uint16_t declared = 0;
+        std::memcpy(&declared, bytes.data() + 42, 2);
+        for (std::size_t c = 0; c < declared && kHeader + (c + 1) * kChunk <= bytes.size(); ++c) {
+            const char* chunk = bytes.data() + kHeader + c * kChunk;
+            if (std::memcmp(chunk, "ElfChnk", 8) == 0) chunks.emplace_back(chunk, chunk + kChunk);
+        }
+    }
+    if (chunks.empty()) {
+        fmt::print(stderr, "vigie-evtxgen: no EVTX chunks under {}\n", dir);
+        return 2;
+    }
+    const std::uint64_t count = std::min<std::uint64_t>(size_mb * 1024 * 1024 / kChunk, 0xFFFF);
+    std::vector<std::uint8_t> header(kHeader, 0);
+    std::memcpy(header.data(), "ElfFile", 8);
+    const std::uint64_t last = count - 1, next_id = 1;
+    const std::uint32_t header_size = 128;
+    const std::uint16_t minor = 1, major = 3, block = 4096, chunk_count = static_cast<std::uint16_t>(count);
+    std::memcpy(header.data() + 16, &last, 8);
+    std::memcpy(header.data() + 24, &next_id, 8);
+    std::memcpy(header.data() + 32, &header_size, 4);
+    std::memcpy(header.data() + 36, &minor, 2);
+    std::memcpy(header.data() + 38, &major, 2);
+    std::memcpy(header.data() + 40, &block, 2);
+    std::memcpy(header.data() + 42, &chunk_count, 2);
+    const auto crc = static_cast<std::uint32_t>(crc32(0, header.data(), 120));
+    std::memcpy(header.data() + 124, &crc, 4);
+    std::ofstream o(out, std::ios::binary);
+    o.write(reinterpret_cast<const char*>(header.data()), static_cast<std::streamsize>(header.size()));
+    for (std::uint64_t i = 0; i < count; ++i) o.write(chunks[i % chunks.size()].data(), kChunk);
+    if (!o) {
+        fmt::print(stderr, "vigie-evtxgen: cannot write {}\n", out);
+        return 2;
+    }
+    fmt::print(stderr, "{}: {} chunks ({} distinct from {} files)\n", out, count, chunks.size(), files.size());
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -223,8 +285,13 @@ int main(int argc, char** argv) {
     std::string out;
     app.add_option("--demo", demo, "Write the demo intrusion story to this file");
     app.add_option("--synthetic", count, "Number of synthetic events to write");
-    app.add_option("OUT", out, "Output file for --synthetic");
+    std::string chunks_from;
+    std::uint64_t size_mb = 200;
+    app.add_option("--chunks-from", chunks_from, "Build a file from the chunks of the EVTX files under this folder");
+    app.add_option("--size-mb", size_mb, "Size for --chunks-from, in MiB")->capture_default_str();
+    app.add_option("OUT", out, "Output file for --synthetic and --chunks-from");
     CLI11_PARSE(app, argc, argv);
+    if (!chunks_from.empty() && !out.empty()) return write_chunks_from(chunks_from, size_mb, out);
 
     vigie::evtx::EvtxWriter writer;
     vigie::core::Event event;
