@@ -570,6 +570,19 @@ void append_json_escaped(std::string& out, std::string_view s) {
 }
 
 void append_json_string(std::string& out, std::string_view s) {
+    // Short strings that need no escaping (keys, most values): one append, no second pass.
+    if (s.size() <= 64) {
+        bool plain = true;
+        for (char ch : s) plain &= !json_needs_escape(static_cast<unsigned char>(ch));
+        if (plain) {
+            char buf[66];
+            buf[0] = '"';
+            std::memcpy(buf + 1, s.data(), s.size());
+            buf[s.size() + 1] = '"';
+            out.append(buf, s.size() + 2);
+            return;
+        }
+    }
     out.push_back('"');
     append_json_escaped(out, s);
     out.push_back('"');

@@ -90,8 +90,10 @@ FileStats for_each_event(const EvtxFile& file, const ReadOptions& options, Visit
         std::vector<std::uint8_t> buffer;
     };
     std::vector<std::unique_ptr<Worker>> workers;
-    for (unsigned t = 0; t < std::max(threads, 1u); ++t)
+    for (unsigned t = 0; t < std::max(threads, 1u); ++t) {
         workers.push_back(std::make_unique<Worker>(options.limits));
+        workers.back()->reader.set_index_fields(options.index_fields);
+    }
     struct ChunkOutput {
         R output{};
         ChunkStats stats;

@@ -1,6 +1,7 @@
 #include "evtx/json_render.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace vigie::evtx {
 namespace {
@@ -317,6 +318,63 @@ bool JsonRenderer::simple(const core::Event& event, std::uint32_t index, int dep
     return texts <= 1 && !(texts == 1 && elements > 0);
 }
 
+namespace {
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t v) noexcept {
+    h ^= v + 0x9E3779B97F4A7C15ULL + (h << 6) + (h >> 2);
+    return h * 0xFF51AFD7ED558CCDULL;
+}
+
+std::uint64_t mix_bytes(std::uint64_t h, std::string_view s) noexcept {
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        h = mix(h, w);
+    }
+    std::uint64_t tail = s.size();
+    for (; i < s.size(); ++i) tail = (tail << 8) | static_cast<unsigned char>(s[i]);
+    return mix(h, tail);
+}
+
+}  // namespace
+
+std::uint64_t JsonRenderer::shape_of(const core::Event& event) {
+    // Everything simple() looks at: kinds, nesting, element and attribute names, and the Name
+    // of <Data> elements (their keys). Values do not matter.
+    std::uint64_t h = event.nodes().size();
+    for (const core::Node& n : event.nodes()) {
+        h = mix(h, (static_cast<std::uint64_t>(n.kind) << 32) ^ n.parent);
+        if (n.kind != core::NodeKind::kElement) continue;
+        h = mix_bytes(h, n.name);
+        const bool data = n.name == "Data";
+        for (const core::Attribute& a : event.attributes(n)) {
+            h = mix_bytes(h, a.name);
+            if (data && a.name == "Name") {
+                if (a.value.kind() == core::ValueKind::kUtf8) {
+                    h = mix_bytes(h, a.value.utf8_view());
+                } else {
+                    scratch_.clear();
+                    a.value.append_text(scratch_);
+                    h = mix_bytes(h, scratch_);
+                }
+            }
+        }
+    }
+    return h;
+}
+
+bool JsonRenderer::simple_cached(const core::Event& event) {
+    // Events of one template share their shape: decide once per shape, not per event.
+    const std::uint64_t shape = shape_of(event);
+    if (auto it = simple_by_shape_.find(shape); it != simple_by_shape_.end()) return it->second;
+    keys_.clear();
+    const bool verdict = simple(event, 0, 0);
+    if (simple_by_shape_.size() >= 4096) simple_by_shape_.clear();
+    simple_by_shape_.emplace(shape, verdict);
+    return verdict;
+}
+
 void JsonRenderer::write_direct(const core::Event& event, std::uint32_t index, std::string& out) {
     const core::Node& n = event.node(index);
     bool named_data = false;
@@ -382,7 +440,7 @@ void JsonRenderer::render(const core::Event& event, std::string& out) {
     const auto nodes = event.nodes();
     bool one_root = !nodes.empty() && nodes[0].kind == core::NodeKind::kElement;
     for (std::size_t i = 1; one_root && i < nodes.size(); ++i) one_root = nodes[i].parent != core::Node::kNone;
-    if (one_root && simple(event, 0, 0)) {
+    if (one_root && simple_cached(event)) {
         out.push_back('{');
         core::append_json_string(out, nodes[0].name);
         out.push_back(':');

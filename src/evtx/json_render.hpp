@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -63,6 +64,10 @@ class JsonRenderer {
     /// The key an element gets in its parent object, and whether it is a <Data Name=..>.
     std::string_view key_of(const core::Event& event, const core::Node& element, bool& named_data);
     std::vector<std::string_view> keys_;
+    /// A hash of what simple() depends on; equal for events of one template.
+    std::uint64_t shape_of(const core::Event& event);
+    bool simple_cached(const core::Event& event);
+    std::unordered_map<std::uint64_t, bool> simple_by_shape_;
 
     std::vector<Node> pool_;
     std::size_t used_ = 0;
