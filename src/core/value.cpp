@@ -121,6 +121,24 @@ inline bool json_needs_escape(unsigned char c) noexcept {
     return c < 0x20 || c == '"' || c == '\\';
 }
 
+// Whether any byte of `s` needs a JSON escape, eight bytes at a time (SWAR): a byte below 0x20,
+// a quote or a backslash.
+bool any_json_escape(std::string_view s) noexcept {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+    auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+        if (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) return true;
+    }
+    for (; i < s.size(); ++i) {
+        if (json_needs_escape(static_cast<unsigned char>(s[i]))) return true;
+    }
+    return false;
+}
+
 void append_json_escaped_char(std::string& out, unsigned char c) {
     switch (c) {
         case '"':
@@ -570,19 +588,14 @@ void append_json_escaped(std::string& out, std::string_view s) {
 }
 
 void append_json_string(std::string& out, std::string_view s) {
-    // Short strings that need no escaping (keys, most values): one append, no second pass.
-    if (s.size() <= 64) {
-        bool plain = true;
-        for (char ch : s) plain &= !json_needs_escape(static_cast<unsigned char>(ch));
-        if (plain) {
-            char buf[66];
-            buf[0] = '"';
-            std::memcpy(buf + 1, s.data(), s.size());
-            buf[s.size() + 1] = '"';
-            out.append(buf, s.size() + 2);
-            return;
-        }
-    }
+    const std::size_t at = out.size();
+    out.resize(at + s.size() + 2);
+    char* dst = out.data() + at;
+    dst[0] = '"';
+    std::memcpy(dst + 1, s.data(), s.size());
+    dst[s.size() + 1] = '"';
+    if (!any_json_escape(s)) return;  // the common case: keys and plain values
+    out.resize(at);
     out.push_back('"');
     append_json_escaped(out, s);
     out.push_back('"');

@@ -79,3 +79,34 @@ TEST(Value, ToIntReadsNumbersAndNumericText) {
     EXPECT_FALSE(Value::utf8("12a").to_int());
     EXPECT_FALSE(Value::utf8("").to_int());
 }
+
+TEST(Value, JsonStringEscapesWhereverTheCharacterFalls) {
+    // The fast paths look at 8 and 16 bytes at a time: try every position in a long string.
+    for (const char special : {'"', '\\', '\n', '\x01', '\x1f'}) {
+        for (std::size_t at = 0; at < 40; ++at) {
+            std::string s(40, 'a');
+            s[at] = special;
+            std::string out;
+            append_json_string(out, s);
+            std::string expected = "\"";
+            for (char c : s) {
+                switch (c) {
+                    case '"': expected += "\\\""; break;
+                    case '\\': expected += "\\\\"; break;
+                    case '\n': expected += "\\n"; break;
+                    case '\x01': expected += "\\u0001"; break;
+                    case '\x1f': expected += "\\u001f"; break;
+                    default: expected += c;
+                }
+            }
+            expected += "\"";
+            EXPECT_EQ(out, expected) << int(special) << " at " << at;
+            std::string escaped;
+            append_json_escaped(escaped, s);
+            EXPECT_EQ("\"" + escaped + "\"", expected);
+        }
+    }
+    std::string out;
+    append_json_string(out, "caf\xC3\xA9 \x7F ok");  // UTF-8 and DEL pass through
+    EXPECT_EQ(out, "\"caf\xC3\xA9 \x7F ok\"");
+}
