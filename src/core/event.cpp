@@ -4,6 +4,7 @@ namespace vigie::core {
 
 void Event::clear() {
     record_id = 0;
+    shape = 0;
     timestamp = 0;
     nodes_.clear();
     attributes_.clear();

@@ -53,6 +53,10 @@ class Event {
     // ---- identity -------------------------------------------------------------------------
     std::uint64_t record_id = 0;  ///< EventRecordID (or the source's record number)
     FileTimeTicks timestamp = 0;  ///< when the event happened (System/TimeCreated), 0 if unknown
+    /// Non-zero when the producer vouches that events with the same shape have the same tree
+    /// apart from values: same nodes, names and nesting (EVTX: records of one template in one
+    /// chunk). Lets consumers work out per-structure decisions once. 0: unknown.
+    std::uint64_t shape = 0;
 
     // ---- building -------------------------------------------------------------------------
     void clear();

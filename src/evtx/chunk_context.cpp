@@ -3,14 +3,21 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <random>
 
 #include "core/utf16.hpp"
 #include "evtx/byte_reader.hpp"
 
 namespace vigie::evtx {
 
+ChunkContext::ChunkContext(Limits limits) : limits_(limits) {
+    std::random_device seed;
+    epoch_ = (static_cast<std::uint64_t>(seed()) << 32) ^ seed();
+}
+
 void ChunkContext::reset(std::span<const std::uint8_t> chunk) {
     chunk_ = chunk;
+    ++epoch_;
     work_ = 0;
     names_.clear();
     templates_.clear();

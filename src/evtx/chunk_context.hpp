@@ -22,12 +22,15 @@ namespace vigie::evtx {
 
 class ChunkContext {
   public:
-    explicit ChunkContext(Limits limits = {}) : limits_(limits) {}
+    explicit ChunkContext(Limits limits = {});
 
     /// Starts a new chunk; `chunk` must outlive every use until the next reset().
     void reset(std::span<const std::uint8_t> chunk);
 
     std::span<const std::uint8_t> bytes() const noexcept { return chunk_; }
+    /// Changes with every reset(), and starts from a random value, so that (epoch, offset)
+    /// identifies a template across all chunks a process reads.
+    std::uint64_t epoch() const noexcept { return epoch_; }
     const Limits& limits() const noexcept { return limits_; }
     std::size_t offset_of(const std::uint8_t* p) const noexcept {
         return static_cast<std::size_t>(p - chunk_.data());
@@ -81,6 +84,7 @@ class ChunkContext {
     Limits limits_;
     std::span<const std::uint8_t> chunk_;
     std::uint64_t work_ = 0;
+    std::uint64_t epoch_ = 0;
     bool recovering_ = false;
     core::StringArena arena_;
     std::unordered_map<std::uint32_t, std::string_view> names_;

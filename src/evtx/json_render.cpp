@@ -364,23 +364,35 @@ std::uint64_t JsonRenderer::shape_of(const core::Event& event) {
     return h;
 }
 
-bool JsonRenderer::simple_cached(const core::Event& event) {
-    // Events of one template share their shape: decide once per shape, not per event.
-    const std::uint64_t shape = shape_of(event);
-    if (auto it = simple_by_shape_.find(shape); it != simple_by_shape_.end()) return it->second;
+const JsonRenderer::Plan& JsonRenderer::plan_for(const core::Event& event) {
+    // Events of one template share their shape: decide and escape keys once per shape.
+    const std::uint64_t shape = event.shape != 0 ? event.shape : shape_of(event) & ~std::uint64_t{1};
+    if (auto it = plans_.find(shape); it != plans_.end()) return it->second;
+    if (plans_.size() >= 4096) plans_.clear();
+    Plan& plan = plans_[shape];
     keys_.clear();
-    const bool verdict = simple(event, 0, 0);
-    if (simple_by_shape_.size() >= 4096) simple_by_shape_.clear();
-    simple_by_shape_.emplace(shape, verdict);
-    return verdict;
+    plan.simple = simple(event, 0, 0);
+    if (plan.simple) {
+        const auto nodes = event.nodes();
+        plan.keys.resize(nodes.size());
+        plan.named_data.assign(nodes.size(), 0);
+        for (std::uint32_t i = 0; i < nodes.size(); ++i) {
+            if (nodes[i].kind != core::NodeKind::kElement) continue;
+            bool named = false;
+            const std::string_view key = key_of(event, nodes[i], named);
+            plan.named_data[i] = named;
+            core::append_json_string(plan.keys[i], key);
+            plan.keys[i].push_back(':');
+        }
+    }
+    return plan;
 }
 
-void JsonRenderer::write_direct(const core::Event& event, std::uint32_t index, std::string& out) {
+void JsonRenderer::write_direct(const core::Event& event, std::uint32_t index, const Plan& plan,
+                                std::string& out) const {
     const core::Node& n = event.node(index);
-    bool named_data = false;
-    key_of(event, n, named_data);
     bool has_attributes = false;
-    if (!named_data) {
+    if (!plan.named_data[index]) {
         for (const core::Attribute& a : event.attributes(n)) has_attributes |= !a.value.is_null();
     }
     const core::Node* text = nullptr;
@@ -416,14 +428,11 @@ void JsonRenderer::write_direct(const core::Event& event, std::uint32_t index, s
         first = false;
     }
     for (std::uint32_t c = n.first_child; c != core::Node::kNone; c = event.node(c).next_sibling) {
-        const core::Node& child = event.node(c);
-        if (child.kind != core::NodeKind::kElement) continue;
+        if (event.node(c).kind != core::NodeKind::kElement) continue;
         if (!first) out.push_back(',');
         first = false;
-        bool named = false;
-        core::append_json_string(out, key_of(event, child, named));
-        out.push_back(':');
-        write_direct(event, c, out);
+        out.append(plan.keys[c]);
+        write_direct(event, c, plan, out);
     }
     if (text != nullptr) {
         if (!first) out.push_back(',');
@@ -440,13 +449,15 @@ void JsonRenderer::render(const core::Event& event, std::string& out) {
     const auto nodes = event.nodes();
     bool one_root = !nodes.empty() && nodes[0].kind == core::NodeKind::kElement;
     for (std::size_t i = 1; one_root && i < nodes.size(); ++i) one_root = nodes[i].parent != core::Node::kNone;
-    if (one_root && simple_cached(event)) {
-        out.push_back('{');
-        core::append_json_string(out, nodes[0].name);
-        out.push_back(':');
-        write_direct(event, 0, out);
-        out.push_back('}');
-        return;
+    if (one_root) {
+        const Plan& plan = plan_for(event);
+        if (plan.simple) {
+            out.push_back('{');
+            out.append(plan.keys[0]);
+            write_direct(event, 0, plan, out);
+            out.push_back('}');
+            return;
+        }
     }
     render_general(event, out);
 }

@@ -59,15 +59,20 @@ class JsonRenderer {
 
     // Direct writer for the common case (distinct sibling keys, one text per element, no mixed
     // content, no unnamed <Data>): no intermediate tree.
+    struct Plan {
+        bool simple = false;
+        std::vector<std::string> keys;   ///< per node: the escaped "key": of an element
+        std::vector<char> named_data;    ///< per node: a <Data Name=..> (its attributes unused)
+    };
     bool simple(const core::Event& event, std::uint32_t element, int depth);
-    void write_direct(const core::Event& event, std::uint32_t element, std::string& out);
+    const Plan& plan_for(const core::Event& event);
+    void write_direct(const core::Event& event, std::uint32_t element, const Plan& plan, std::string& out) const;
     /// The key an element gets in its parent object, and whether it is a <Data Name=..>.
     std::string_view key_of(const core::Event& event, const core::Node& element, bool& named_data);
     std::vector<std::string_view> keys_;
     /// A hash of what simple() depends on; equal for events of one template.
     std::uint64_t shape_of(const core::Event& event);
-    bool simple_cached(const core::Event& event);
-    std::unordered_map<std::uint64_t, bool> simple_by_shape_;
+    std::unordered_map<std::uint64_t, Plan> plans_;
 
     std::vector<Node> pool_;
     std::size_t used_ = 0;

@@ -44,8 +44,13 @@ core::Result<void> RecordBuilder::build(ChunkContext& ctx, std::size_t begin, st
         subs_by_depth_.resize(depth_slots);
     }
     nodes_ = 0;
+    shape_known_ = !recovering;
+    top_templates_ = 0;
     auto r = run_fragment(ctx, begin, end, false, 0, event);
     if (!r) return r;
+    if (shape_known_ && top_templates_ == 1) {
+        event.shape = ((ctx.epoch() * 0x9E3779B97F4A7C15ULL) ^ top_template_offset_) | 1;
+    }
     // Unbalanced documents (truncated by a crash of the writer) are closed rather than dropped.
     while (event.open_depth() > 0) event.close_element();
     return {};
@@ -64,6 +69,12 @@ core::Result<void> RecordBuilder::run_fragment(ChunkContext& ctx, std::size_t be
 core::Result<void> RecordBuilder::run_template(ChunkContext& ctx, const Op& op, int depth,
                                                core::Event& event) {
     if (depth + 1 > ctx.limits().max_binxml_depth) return limit("template nesting too deep");
+    if (depth == 0) {
+        ++top_templates_;
+        top_template_offset_ = op.offset;
+    } else {
+        shape_known_ = false;
+    }
     // Instance data was bounds-checked by the decoder: count, descriptors, values.
     auto& subs = subs_by_depth_[static_cast<std::size_t>(depth) + 1];
     subs.clear();
@@ -111,6 +122,7 @@ core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops
     std::string attribute_text;
     std::string_view pi_target;
     bool pi_pending = false;
+    std::string_view start_tag_name;  // element whose attributes are being read
 
     auto flush_attribute = [&] {
         if (in_attribute && attribute_parts > 0) {
@@ -139,6 +151,7 @@ core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops
 
     if (!ctx.charge(ops.size())) return limit("chunk work budget exhausted");
     for (const Op& op : ops) {
+        if (depth == 0 && op.code != OpCode::kTemplateInstance && op.code != OpCode::kEnd) shape_known_ = false;
         if (nodes_ > limits.max_nodes_per_record) return limit("record has too many nodes");
         switch (op.code) {
             case OpCode::kOpenElement:
@@ -146,6 +159,7 @@ core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops
                 if (event.open_depth() >= limits.max_element_depth)
                     return limit("elements nested too deep");
                 event.open_element(op.name);
+                start_tag_name = op.name;
                 ++nodes_;
                 break;
             case OpCode::kAttribute:
@@ -208,8 +222,11 @@ core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops
                 // An optional substitution declared as NULL produces nothing (as the Rust evtx
                 // crate reads the specification); any other NULL value is an empty text.
                 if (op.optional && op.value_type == value_type::kNull) break;
+                // A <Data Name=...> whose name is a value: its JSON key changes from record to record.
+                if (in_attribute && attribute_name == "Name" && start_tag_name == "Data") shape_known_ = false;
                 if (s.type == value_type::kBinXml) {
                     if (in_attribute || s.size == 0) break;
+                    shape_known_ = false;
                     const std::size_t begin = ctx.offset_of(s.data);
                     if (auto r = run_fragment(ctx, begin, begin + s.size, true, depth + 1, event);
                         !r) {

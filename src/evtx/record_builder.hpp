@@ -50,6 +50,11 @@ class RecordBuilder {
     std::vector<std::vector<Substitution>> subs_by_depth_;
     std::vector<std::uint8_t> types_;
     bool recovering_ = false;
+    // Whether the record is exactly one template instance whose names all come from the
+    // template: then (chunk epoch, template offset) names its shape (core::Event::shape).
+    bool shape_known_ = true;
+    int top_templates_ = 0;
+    std::uint32_t top_template_offset_ = 0;
     std::string scratch_;
     std::size_t nodes_ = 0;
 };
