@@ -592,7 +592,7 @@ void append_json_string(std::string& out, std::string_view s) {
     out.resize(at + s.size() + 2);
     char* dst = out.data() + at;
     dst[0] = '"';
-    std::memcpy(dst + 1, s.data(), s.size());
+    if (!s.empty()) std::memcpy(dst + 1, s.data(), s.size());  // an empty view may hold nullptr
     dst[s.size() + 1] = '"';
     if (!any_json_escape(s)) return;  // the common case: keys and plain values
     out.resize(at);

@@ -110,3 +110,10 @@ TEST(Value, JsonStringEscapesWhereverTheCharacterFalls) {
     append_json_string(out, "caf\xC3\xA9 \x7F ok");  // UTF-8 and DEL pass through
     EXPECT_EQ(out, "\"caf\xC3\xA9 \x7F ok\"");
 }
+
+TEST(Value, EmptyJsonStringFromANullView) {
+    // Found by the fuzzer: an empty name is a view with no data pointer.
+    std::string out;
+    append_json_string(out, std::string_view());
+    EXPECT_EQ(out, "\"\"");
+}

@@ -149,3 +149,21 @@ TEST(HostileInput, RandomByteFlipsNeverCrash) {
         EXPECT_LE(r.stats.records + r.stats.recovered, 600u);
     }
 }
+
+TEST(HostileInput, EmptyDataNameBecomesAnEmptyKey) {
+    // Found by the fuzzer: <Data Name=""> gives an empty key whose view has no data pointer.
+    core::Event event;
+    event.open_element("Event");
+    event.open_element("EventData");
+    event.open_element("Data");
+    event.add_attribute("Name", core::Value::utf8(event.store("")));
+    event.add_text(core::Value::utf8("x"));
+    event.close_element();
+    event.close_element();
+    event.close_element();
+    evtx::EvtxWriter writer;
+    ASSERT_TRUE(writer.add(event));
+    const auto r = read_bytes(writer.finish());
+    ASSERT_EQ(r.json_lines.size(), 1u);
+    EXPECT_EQ(r.json_lines[0], R"({"Event":{"EventData":{"":"x"}}})");
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# fuzz/make_seed_corpus.sh DIR - fills DIR with seed inputs for evtx_file_fuzzer.
+#
+# Seeds are the real logs in ../shared/data (sigma regression data and evtx-attack-samples),
+# plus a 69632-byte prefix of each (file header + first chunk): libFuzzer mutates small inputs
+# far faster, and one chunk already holds the templates and records worth mutating. The copies
+# of the first chunk alone (after the header) feed the fuzzer's chunk mode.
+set -euo pipefail
+
+if [[ $# -ne 1 ]]; then
+    echo "usage: $0 DIR" >&2
+    exit 2
+fi
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+data="$(pwd)/../shared/data"
+out="$1"
+
+if [[ ! -d "$data" ]]; then
+    echo "make_seed_corpus: no data folder at $data; no seeds made" >&2
+    exit 0
+fi
+
+mkdir -p "$out"
+count=0
+for sub in sigma/regression_data evtx-attack-samples; do
+    [[ -d "$data/$sub" ]] || { echo "make_seed_corpus: $data/$sub missing, skipped" >&2; continue; }
+    while IFS= read -r -d '' f; do
+        # Flatten the relative path: names repeat across folders and some contain spaces.
+        rel="${f#"$data"/}"
+        name="${rel//[^A-Za-z0-9._-]/_}"
+        cp -- "$f" "$out/$name"
+        head -c 69632 -- "$f" >"$out/head_$name"
+        dd if="$f" of="$out/chunk_$name" bs=4096 skip=1 count=16 status=none
+        count=$((count + 1))
+    done < <(find "$data/$sub" -type f -name '*.evtx' -print0)
+done
+echo "make_seed_corpus: $count logs -> $(find "$out" -type f | wc -l) seeds in $out"
