@@ -237,7 +237,8 @@ int write_chunks_from(const std::string& dir, std::uint64_t size_mb, const std::
     std::vector<std::vector<char>> chunks;
     for (const auto& f : files) {
         std::ifstream in(f, std::ios::binary);
-        const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
+                                      std::istreambuf_iterator<char>());
         if (bytes.size() < kHeader || std::memcmp(bytes.data(), "ElfFile", 8) != 0) continue;
         std::uint16_t declared = 0;
         std::memcpy(&declared, bytes.data() + 42, 2);
@@ -255,7 +256,8 @@ int write_chunks_from(const std::string& dir, std::uint64_t size_mb, const std::
     std::memcpy(header.data(), "ElfFile", 8);
     const std::uint64_t last = count - 1, next_id = 1;
     const std::uint32_t header_size = 128;
-    const std::uint16_t minor = 1, major = 3, block = 4096, chunk_count = static_cast<std::uint16_t>(count);
+    const std::uint16_t minor = 1, major = 3, block = 4096,
+                        chunk_count = static_cast<std::uint16_t>(count);
     std::memcpy(header.data() + 16, &last, 8);
     std::memcpy(header.data() + 24, &next_id, 8);
     std::memcpy(header.data() + 32, &header_size, 4);
@@ -266,13 +268,15 @@ int write_chunks_from(const std::string& dir, std::uint64_t size_mb, const std::
     const auto crc = static_cast<std::uint32_t>(crc32(0, header.data(), 120));
     std::memcpy(header.data() + 124, &crc, 4);
     std::ofstream o(out, std::ios::binary);
-    o.write(reinterpret_cast<const char*>(header.data()), static_cast<std::streamsize>(header.size()));
+    o.write(reinterpret_cast<const char*>(header.data()),
+            static_cast<std::streamsize>(header.size()));
     for (std::uint64_t i = 0; i < count; ++i) o.write(chunks[i % chunks.size()].data(), kChunk);
     if (!o) {
         fmt::print(stderr, "vigie-evtxgen: cannot write {}\n", out);
         return 2;
     }
-    fmt::print(stderr, "{}: {} chunks ({} distinct from {} files)\n", out, count, chunks.size(), files.size());
+    fmt::print(stderr, "{}: {} chunks ({} distinct from {} files)\n", out, count, chunks.size(),
+               files.size());
     return 0;
 }
 
@@ -287,7 +291,8 @@ int main(int argc, char** argv) {
     app.add_option("--synthetic", count, "Number of synthetic events to write");
     std::string chunks_from;
     std::uint64_t size_mb = 200;
-    app.add_option("--chunks-from", chunks_from, "Build a file from the chunks of the EVTX files under this folder");
+    app.add_option("--chunks-from", chunks_from,
+                   "Build a file from the chunks of the EVTX files under this folder");
     app.add_option("--size-mb", size_mb, "Size for --chunks-from, in MiB")->capture_default_str();
     app.add_option("OUT", out, "Output file for --synthetic and --chunks-from");
     CLI11_PARSE(app, argc, argv);

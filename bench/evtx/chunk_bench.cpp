@@ -61,12 +61,19 @@ void run(benchmark::State& state, bool fields, bool json) {
             [](int&&) {});
     }
     state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes.size()));
-    state.counters["records/s"] = benchmark::Counter(static_cast<double>(records), benchmark::Counter::kIsRate);
+    state.counters["records/s"] =
+        benchmark::Counter(static_cast<double>(records), benchmark::Counter::kIsRate);
 }
 
-void BM_ParseTree(benchmark::State& s) { run(s, false, false); }
-void BM_ParseWithFields(benchmark::State& s) { run(s, true, false); }
-void BM_ParseAndJson(benchmark::State& s) { run(s, false, true); }
+void BM_ParseTree(benchmark::State& s) {
+    run(s, false, false);
+}
+void BM_ParseWithFields(benchmark::State& s) {
+    run(s, true, false);
+}
+void BM_ParseAndJson(benchmark::State& s) {
+    run(s, false, true);
+}
 
 }  // namespace
 

@@ -182,11 +182,12 @@ std::size_t plain_ascii_units(const std::uint8_t* p, std::size_t units) noexcept
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 2 * i));
         // Units are unsigned; signed compares are right for 0x0000-0x7FFF, and units with the
         // top bit set look negative, so they fail the ">= 0x20" test: also rejected.
-        const __m128i bad = _mm_or_si128(
-            _mm_or_si128(_mm_cmplt_epi16(v, space), _mm_cmpgt_epi16(v, limit)),
-            _mm_or_si128(_mm_cmpeq_epi16(v, quote), _mm_cmpeq_epi16(v, backslash)));
+        const __m128i bad =
+            _mm_or_si128(_mm_or_si128(_mm_cmplt_epi16(v, space), _mm_cmpgt_epi16(v, limit)),
+                         _mm_or_si128(_mm_cmpeq_epi16(v, quote), _mm_cmpeq_epi16(v, backslash)));
         const int mask = _mm_movemask_epi8(bad);
-        if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask))) / 2;
+        if (mask != 0)
+            return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask))) / 2;
     }
 #endif
     for (; i < units; ++i) {
@@ -565,8 +566,10 @@ void append_json_escaped(std::string& out, std::string_view s) {
         while (i + 16 <= s.size()) {
             const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
             // Unsigned "v < 0x20": max(v, 0x20) == v fails exactly for bytes below 0x20.
-            const __m128i control = _mm_xor_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, space), v), _mm_set1_epi8(-1));
-            const __m128i bad = _mm_or_si128(control, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+            const __m128i control =
+                _mm_xor_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, space), v), _mm_set1_epi8(-1));
+            const __m128i bad = _mm_or_si128(
+                control, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
             const int mask = _mm_movemask_epi8(bad);
             if (mask != 0) {
                 i += static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));

@@ -48,8 +48,8 @@ namespace {
 bool plausible_name(std::string_view name) noexcept {
     if (name.empty()) return false;
     for (char c : name) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '_' || c == '-' || c == '.' || c == ':';
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == ':';
         if (!ok) return false;
     }
     return !(name[0] >= '0' && name[0] <= '9');
@@ -60,7 +60,8 @@ bool plausible_name(std::string_view name) noexcept {
 core::Result<std::string_view> ChunkContext::name_at(std::uint32_t offset) {
     auto name = decode_name_at(offset);
     if (name && recovering_ && !plausible_name(*name)) {
-        return core::fail(core::ErrorCode::kCorrupt, fmt::format("implausible name at 0x{:x}", offset));
+        return core::fail(core::ErrorCode::kCorrupt,
+                          fmt::format("implausible name at 0x{:x}", offset));
     }
     return name;
 }

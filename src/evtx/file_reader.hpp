@@ -30,8 +30,8 @@
 namespace vigie::evtx {
 
 struct ReadOptions {
-    bool recover = false;  ///< scan slack space and chunks past the header's count
-    unsigned threads = 1;  ///< 0: one per core
+    bool recover = false;      ///< scan slack space and chunks past the header's count
+    unsigned threads = 1;      ///< 0: one per core
     bool index_fields = true;  ///< name the fields of each event (see ChunkReader)
     Limits limits;
 };

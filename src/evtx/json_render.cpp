@@ -6,7 +6,6 @@
 namespace vigie::evtx {
 namespace {
 
-
 constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 constexpr int kMaxDepth = 128;
 }  // namespace
@@ -269,7 +268,8 @@ void JsonRenderer::write(std::uint32_t index, std::string& out) const {
     }
 }
 
-std::string_view JsonRenderer::key_of(const core::Event& event, const core::Node& element, bool& named_data) {
+std::string_view JsonRenderer::key_of(const core::Event& event, const core::Node& element,
+                                      bool& named_data) {
     named_data = false;
     if (element.name != "Data") return element.name;
     for (const core::Attribute& a : event.attributes(element)) {
@@ -366,7 +366,8 @@ std::uint64_t JsonRenderer::shape_of(const core::Event& event) {
 
 const JsonRenderer::Plan& JsonRenderer::plan_for(const core::Event& event) {
     // Events of one template share their shape: decide and escape keys once per shape.
-    const std::uint64_t shape = event.shape != 0 ? event.shape : shape_of(event) & ~std::uint64_t{1};
+    const std::uint64_t shape =
+        event.shape != 0 ? event.shape : shape_of(event) & ~std::uint64_t{1};
     if (auto it = plans_.find(shape); it != plans_.end()) return it->second;
     if (plans_.size() >= 4096) plans_.clear();
     Plan& plan = plans_[shape];
@@ -448,7 +449,8 @@ void JsonRenderer::render(const core::Event& event, std::string& out) {
     // One root element and nothing else at the top: the shape every Windows event has.
     const auto nodes = event.nodes();
     bool one_root = !nodes.empty() && nodes[0].kind == core::NodeKind::kElement;
-    for (std::size_t i = 1; one_root && i < nodes.size(); ++i) one_root = nodes[i].parent != core::Node::kNone;
+    for (std::size_t i = 1; one_root && i < nodes.size(); ++i)
+        one_root = nodes[i].parent != core::Node::kNone;
     if (one_root) {
         const Plan& plan = plan_for(event);
         if (plan.simple) {

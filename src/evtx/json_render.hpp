@@ -61,12 +61,13 @@ class JsonRenderer {
     // content, no unnamed <Data>): no intermediate tree.
     struct Plan {
         bool simple = false;
-        std::vector<std::string> keys;   ///< per node: the escaped "key": of an element
-        std::vector<char> named_data;    ///< per node: a <Data Name=..> (its attributes unused)
+        std::vector<std::string> keys;  ///< per node: the escaped "key": of an element
+        std::vector<char> named_data;   ///< per node: a <Data Name=..> (its attributes unused)
     };
     bool simple(const core::Event& event, std::uint32_t element, int depth);
     const Plan& plan_for(const core::Event& event);
-    void write_direct(const core::Event& event, std::uint32_t element, const Plan& plan, std::string& out) const;
+    void write_direct(const core::Event& event, std::uint32_t element, const Plan& plan,
+                      std::string& out) const;
     /// The key an element gets in its parent object, and whether it is a <Data Name=..>.
     std::string_view key_of(const core::Event& event, const core::Node& element, bool& named_data);
     std::vector<std::string_view> keys_;

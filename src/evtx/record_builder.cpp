@@ -151,7 +151,8 @@ core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops
 
     if (!ctx.charge(ops.size())) return limit("chunk work budget exhausted");
     for (const Op& op : ops) {
-        if (depth == 0 && op.code != OpCode::kTemplateInstance && op.code != OpCode::kEnd) shape_known_ = false;
+        if (depth == 0 && op.code != OpCode::kTemplateInstance && op.code != OpCode::kEnd)
+            shape_known_ = false;
         if (nodes_ > limits.max_nodes_per_record) return limit("record has too many nodes");
         switch (op.code) {
             case OpCode::kOpenElement:
@@ -222,8 +223,10 @@ core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops
                 // An optional substitution declared as NULL produces nothing (as the Rust evtx
                 // crate reads the specification); any other NULL value is an empty text.
                 if (op.optional && op.value_type == value_type::kNull) break;
-                // A <Data Name=...> whose name is a value: its JSON key changes from record to record.
-                if (in_attribute && attribute_name == "Name" && start_tag_name == "Data") shape_known_ = false;
+                // A <Data Name=...> whose name is a value: its JSON key changes from record to
+                // record.
+                if (in_attribute && attribute_name == "Name" && start_tag_name == "Data")
+                    shape_known_ = false;
                 if (s.type == value_type::kBinXml) {
                     if (in_attribute || s.size == 0) break;
                     shape_known_ = false;

@@ -49,18 +49,29 @@ std::string_view positional_data_name(std::size_t position, core::Event& event) 
     return event.store("Data[" + std::to_string(position + 1) + "]");
 }
 
-void index_leaves(core::Event& event, std::uint32_t element, std::string& scratch, int depth) {
+// Leaves of UserData and other sections, by their own name and by their dotted path from the
+// section ("UserData.LogFileCleared.SubjectUserName"), so that equal leaf names under different
+// parents stay distinguishable.
+void index_leaves(core::Event& event, std::uint32_t element, std::string& path,
+                  std::string& scratch, int depth) {
     if (depth > 64) return;
     const Node& n = event.node(element);
+    const std::size_t path_size = path.size();
+    if (!path.empty()) path.push_back('.');
+    path.append(n.name);
     bool has_element_child = false;
     for (std::uint32_t c = n.first_child; c != Node::kNone; c = event.node(c).next_sibling) {
         if (event.node(c).kind == NodeKind::kElement) {
             has_element_child = true;
-            index_leaves(event, c, scratch, depth + 1);
+            index_leaves(event, c, path, scratch, depth + 1);
         }
     }
     core::Value text;
-    if (!has_element_child && element_text(event, n, text, scratch)) event.add_field(n.name, text);
+    if (!has_element_child && element_text(event, n, text, scratch)) {
+        event.add_field(n.name, text);
+        if (depth > 0) event.add_field(event.store(path), text);
+    }
+    path.resize(path_size);
 }
 
 }  // namespace
@@ -114,7 +125,8 @@ void index_windows_fields(core::Event& event, ChunkContext& ctx) {
                 }
             }
         } else {
-            index_leaves(event, section, scratch, 0);
+            std::string path;
+            index_leaves(event, section, path, scratch, 0);
         }
     }
 }

@@ -6,7 +6,8 @@
 //   Security_UserID, EventID_Qualifiers, ...);
 // - EventData: <Data Name="X"> as X; unnamed <Data> as "Data" (every one) and positionally as
 //   "Data[1]", "Data[2]", ...; other children (Binary) by their name;
-// - UserData and any other section: every leaf element by its name.
+// - UserData and any other section: every leaf element by its name and by its dotted path
+//   from the section (UserData.LogFileCleared.SubjectUserName).
 // It also sets Event::timestamp from TimeCreated_SystemTime.
 #pragma once
 

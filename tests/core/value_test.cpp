@@ -91,12 +91,23 @@ TEST(Value, JsonStringEscapesWhereverTheCharacterFalls) {
             std::string expected = "\"";
             for (char c : s) {
                 switch (c) {
-                    case '"': expected += "\\\""; break;
-                    case '\\': expected += "\\\\"; break;
-                    case '\n': expected += "\\n"; break;
-                    case '\x01': expected += "\\u0001"; break;
-                    case '\x1f': expected += "\\u001f"; break;
-                    default: expected += c;
+                    case '"':
+                        expected += "\\\"";
+                        break;
+                    case '\\':
+                        expected += "\\\\";
+                        break;
+                    case '\n':
+                        expected += "\\n";
+                        break;
+                    case '\x01':
+                        expected += "\\u0001";
+                        break;
+                    case '\x1f':
+                        expected += "\\u001f";
+                        break;
+                    default:
+                        expected += c;
                 }
             }
             expected += "\"";

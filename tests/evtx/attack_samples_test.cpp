@@ -104,7 +104,8 @@ TEST(AttackSamples, DirectJsonWriterEqualsTheGeneralOne) {
     VIGIE_REQUIRE_SHARED_DATA("evtx-attack-samples");
     std::size_t events = 0;
     for (const auto& dir : {"evtx-attack-samples", "sigma/regression_data"}) {
-        for (const auto& path : vigie::test::files_under(vigie::test::shared_data() / dir, ".evtx")) {
+        for (const auto& path :
+             vigie::test::files_under(vigie::test::shared_data() / dir, ".evtx")) {
             auto file = vigie::evtx::EvtxFile::open(path.string());
             ASSERT_TRUE(file);
             vigie::evtx::JsonRenderer direct, general;

@@ -86,6 +86,7 @@ TEST(Fields, UserDataLeavesByName) {
                                           std::istreambuf_iterator<char>());
     const auto fields = first_event_fields(bytes);
     EXPECT_TRUE(has(fields, "ClientMachine=SWACHCHHANDA"));
+    EXPECT_TRUE(has(fields, "UserData.Operation_ClientFailure.ClientMachine=SWACHCHHANDA"));
     EXPECT_TRUE(has(fields, "ClientProcessId=25920"));
     EXPECT_TRUE(has(fields, "ResultCode=0x80041003"));
     bool operation = false;
