@@ -110,17 +110,23 @@ core::Result<const std::vector<Op>*> ChunkContext::template_at(std::uint32_t off
 const std::vector<Op>* ChunkContext::find_fitting_template(
     std::span<const std::uint8_t> types) const {
     // A guessed template must use every value of the instance, so that field names are not
-    // borrowed from an event of another shape.
+    // borrowed from an event of another shape. Of several, the lowest offset wins: the choice
+    // must not depend on the map's iteration order, which differs between threads.
     std::vector<bool> used;
+    const std::vector<Op>* best = nullptr;
+    std::uint32_t best_offset = 0;
     for (const auto& [offset, entry] : templates_) {
-        if (!entry.ok || !template_fits(entry.ops, types)) continue;
+        if (!entry.ok || (best != nullptr && offset > best_offset) || !template_fits(entry.ops, types)) continue;
         used.assign(types.size(), false);
         for (const Op& op : entry.ops) {
             if (op.code == OpCode::kSubstitution && op.index < used.size()) used[op.index] = true;
         }
-        if (std::find(used.begin(), used.end(), false) == used.end()) return &entry.ops;
+        if (std::find(used.begin(), used.end(), false) == used.end()) {
+            best = &entry.ops;
+            best_offset = offset;
+        }
     }
-    return nullptr;
+    return best;
 }
 
 std::string_view ChunkContext::intern_utf16(const std::uint8_t* p, std::size_t byte_count) {
