@@ -185,10 +185,9 @@ class Value {
     void append_array(std::string& out, bool json) const;
 
     ValueKind kind_;
-    ValueKind elem_;
-    std::uint8_t elem_size_ = 0;
-    std::uint8_t reserved_ = 0;
-    std::uint32_t len_;
+    ValueKind elem_;              ///< kArray: the items' kind
+    std::uint8_t elem_size_ = 0;  ///< kArray: item width (0: variable); integers: their width
+    std::uint32_t len_;           ///< byte length of the viewed bytes
     union {
         std::int64_t i_;
         std::uint64_t u_;
@@ -196,6 +195,8 @@ class Value {
         const std::uint8_t* p_;
     };
 };
+
+static_assert(sizeof(Value) == 16, "a Value stays two machine words: events hold many");
 
 /// Appends `s` as a quoted JSON string, escaping what JSON requires (valid UTF-8 assumed;
 /// invalid bytes are replaced by U+FFFD).
