@@ -369,7 +369,7 @@ const JsonRenderer::Plan& JsonRenderer::plan_for(const core::Event& event) {
     const std::uint64_t shape =
         event.shape != 0 ? event.shape : shape_of(event) & ~std::uint64_t{1};
     if (auto it = plans_.find(shape); it != plans_.end()) return it->second;
-    if (plans_.size() >= 4096) plans_.clear();
+    if (plans_.size() >= 256) plans_.clear();  // shapes change with every chunk: keep few
     Plan& plan = plans_[shape];
     keys_.clear();
     plan.simple = simple(event, 0, 0);
