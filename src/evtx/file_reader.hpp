@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/byte_source.hpp"
@@ -94,31 +95,41 @@ FileStats for_each_event(const EvtxFile& file, const ReadOptions& options, Visit
         workers.push_back(std::make_unique<Worker>(options.limits));
         workers.back()->reader.set_index_fields(options.index_fields);
     }
-    struct ChunkOutput {
+    // A task reads a few consecutive chunks: chunks of real logs are often sparse, and one
+    // hand-off per chunk would cost more than the chunk itself.
+    constexpr std::uint64_t kChunksPerTask = 4;
+    struct TaskOutput {
         R output{};
-        ChunkStats stats;
+        std::vector<std::pair<std::uint64_t, ChunkStats>> chunks;
     };
-    core::ordered_parallel<ChunkOutput>(
-        count, threads, std::size_t{4} * threads,
-        [&](std::size_t index, unsigned id) {
-            ChunkOutput result;
+    const std::uint64_t tasks = (count + kChunksPerTask - 1) / kChunksPerTask;
+    core::ordered_parallel<TaskOutput>(
+        tasks, threads, std::size_t{4} * threads,
+        [&](std::size_t task, unsigned id) {
+            TaskOutput result;
             Worker& w = *workers[id];
-            if (auto loaded = file.load_chunk(index, w.buffer); !loaded) {
-                result.stats.skipped = true;
-                result.stats.first_error = loaded.error().message;
-                return result;
+            const std::uint64_t end = std::min<std::uint64_t>(count, (task + 1) * kChunksPerTask);
+            for (std::uint64_t index = task * kChunksPerTask; index < end; ++index) {
+                ChunkStats chunk_stats;
+                if (auto loaded = file.load_chunk(index, w.buffer); !loaded) {
+                    chunk_stats.skipped = true;
+                    chunk_stats.first_error = loaded.error().message;
+                } else {
+                    const bool beyond = index >= file.declared_chunks();
+                    chunk_stats = w.reader.read(w.buffer, index, options.recover, beyond,
+                                                [&](const core::Event& e, const RecordInfo& info) {
+                                                    visit(e, info, result.output, id);
+                                                });
+                }
+                result.chunks.emplace_back(index, std::move(chunk_stats));
             }
-            const bool beyond = index >= file.declared_chunks();
-            result.stats = w.reader.read(w.buffer, index, options.recover, beyond,
-                                         [&](const core::Event& e, const RecordInfo& info) {
-                                             visit(e, info, result.output, id);
-                                         });
             return result;
         },
-        [&](std::size_t index, ChunkOutput&& result) {
-            stats.add(result.stats, index);
-            if (index >= file.declared_chunks() && !result.stats.empty)
-                ++stats.chunks_beyond_header;
+        [&](std::size_t, TaskOutput&& result) {
+            for (const auto& [index, chunk_stats] : result.chunks) {
+                stats.add(chunk_stats, index);
+                if (index >= file.declared_chunks() && !chunk_stats.empty) ++stats.chunks_beyond_header;
+            }
             emit(std::move(result.output));
         });
     return stats;
