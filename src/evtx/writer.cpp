@@ -417,13 +417,17 @@ core::Result<void> EvtxWriter::add(const core::Event& event) {
             rec.push_back(0);
         }
         for (const Substitution& s : subs) rec.insert(rec.end(), s.bytes.begin(), s.bytes.end());
-        // Windows keeps records 8-byte aligned; the padding reads as end-of-stream tokens.
+        // The document ends with an explicit end-of-stream token: libfwevt reads top-level
+        // tokens until it meets one, and would otherwise take the size copy for a token.
+        rec.push_back(token::kEof);
+        // Windows keeps records 8-byte aligned.
         while ((rec.size() + 4) % 8 != 0) rec.push_back(0);
         put<std::uint32_t>(rec, 0);
         put_at<std::uint32_t>(rec, 4, static_cast<std::uint32_t>(rec.size()));
         put_at<std::uint32_t>(rec, rec.size() - 4, static_cast<std::uint32_t>(rec.size()));
 
-        if (record_at + rec.size() > kChunkSize) {
+        // libevtx drops (silently) a record that ends on the chunk's last byte: keep a margin.
+        if (record_at + rec.size() + 4 > kChunkSize) {
             if (chunk_records_ == 0) {
                 return core::fail(core::ErrorCode::kUnsupported,
                                   "event too large for one EVTX chunk");
