@@ -246,11 +246,10 @@ void EvtxWriter::encode_name(std::string_view name, std::vector<std::uint8_t>& o
     const auto offset = static_cast<std::uint32_t>(base + out.size() + 4);
     put<std::uint32_t>(out, offset);
     put<std::uint32_t>(out, 0);  // next name in the hash chain: unused by readers
-    std::uint16_t hash = 0;
-    for (char16_t u : core::utf8_to_utf16(name))
-        hash = static_cast<std::uint16_t>(hash * 65599 + u);
-    put<std::uint16_t>(out, hash);
     const std::u16string units = core::utf8_to_utf16(name);
+    std::uint16_t hash = 0;
+    for (char16_t u : units) hash = static_cast<std::uint16_t>(hash * 65599 + u);
+    put<std::uint16_t>(out, hash);
     put<std::uint16_t>(out, static_cast<std::uint16_t>(units.size()));
     for (char16_t u : units) put<std::uint16_t>(out, u);
     put<std::uint16_t>(out, 0);
@@ -259,13 +258,13 @@ void EvtxWriter::encode_name(std::string_view name, std::vector<std::uint8_t>& o
 
 void EvtxWriter::encode_node(const core::Event& event, std::uint32_t index,
                              std::vector<std::uint8_t>& out, std::size_t base,
-                             std::uint16_t& next_sub, int depth) {
+                             const std::vector<Substitution>& subs, std::uint16_t& next_sub,
+                             int depth) {
     if (depth > 64) return;
     const core::Node& n = event.node(index);
-    auto substitution = [&](const core::Value& v) {
-        std::uint8_t type = 0;
-        std::vector<std::uint8_t> ignored;
-        encode_value(v, type, ignored);
+    // The values were encoded by collect_values in this same order: reuse their types.
+    auto substitution = [&](const core::Value&) {
+        const std::uint8_t type = next_sub < subs.size() ? subs[next_sub].type : value_type::kNull;
         out.push_back(token::kNormalSubstitution);
         put<std::uint16_t>(out, next_sub++);
         out.push_back(type);
@@ -321,15 +320,15 @@ void EvtxWriter::encode_node(const core::Event& event, std::uint32_t index,
         out.push_back(token::kCloseStartElement);
         for (std::uint32_t c = n.first_child; c != core::Node::kNone;
              c = event.node(c).next_sibling) {
-            encode_node(event, c, out, base, next_sub, depth + 1);
+            encode_node(event, c, out, base, subs, next_sub, depth + 1);
         }
         out.push_back(token::kEndElement);
     }
     put_at<std::uint32_t>(out, size_at, static_cast<std::uint32_t>(out.size() - size_at - 4));
 }
 
-void EvtxWriter::encode_template(const core::Event& event, std::vector<std::uint8_t>& out,
-                                 std::size_t base) {
+void EvtxWriter::encode_template(const core::Event& event, const std::vector<Substitution>& subs,
+                                 std::vector<std::uint8_t>& out, std::size_t base) {
     std::uint16_t next_sub = 0;
     out.push_back(token::kFragmentHeader);
     out.push_back(1);
@@ -337,7 +336,7 @@ void EvtxWriter::encode_template(const core::Event& event, std::vector<std::uint
     out.push_back(0);
     for (std::uint32_t i = 0; i < event.nodes().size(); ++i) {
         if (event.node(i).parent == core::Node::kNone)
-            encode_node(event, i, out, base, next_sub, 0);
+            encode_node(event, i, out, base, subs, next_sub, 0);
     }
     out.push_back(token::kEof);
 }
@@ -406,7 +405,7 @@ core::Result<void> EvtxWriter::add(const core::Event& event) {
             put<std::uint64_t>(rec, h2);
             const std::size_t size_at = rec.size();
             put<std::uint32_t>(rec, 0);
-            encode_template(event, rec, record_at);
+            encode_template(event, subs, rec, record_at);
             put_at<std::uint32_t>(rec, size_at,
                                   static_cast<std::uint32_t>(rec.size() - size_at - 4));
         }

@@ -46,10 +46,11 @@ class EvtxWriter {
     void start_chunk();
     void finish_chunk();
     std::string shape_key(const core::Event& event) const;
-    void encode_template(const core::Event& event, std::vector<std::uint8_t>& out,
-                         std::size_t base);
+    void encode_template(const core::Event& event, const std::vector<Substitution>& subs,
+                         std::vector<std::uint8_t>& out, std::size_t base);
     void encode_node(const core::Event& event, std::uint32_t index, std::vector<std::uint8_t>& out,
-                     std::size_t base, std::uint16_t& next_sub, int depth);
+                     std::size_t base, const std::vector<Substitution>& subs,
+                     std::uint16_t& next_sub, int depth);
     void encode_name(std::string_view name, std::vector<std::uint8_t>& out, std::size_t base);
     void collect_values(const core::Event& event, std::vector<Substitution>& subs) const;
 
