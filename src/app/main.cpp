@@ -1,12 +1,13 @@
 // The `vigie` binary: parses arguments into a command's options, runs it, returns its status.
 // Exit status: 0 success (hunt: detections found), 1 nothing found, 2 error.
 #include <fmt/format.h>
-#include <CLI/CLI.hpp>
 #include <malloc.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 
 #include "app/dump_command.hpp"
+#include "app/rules_command.hpp"
 
 namespace {
 
@@ -28,6 +29,19 @@ int run(int argc, char** argv) {
     dump_cmd->add_flag("--stats", dump.stats, "Print per-file statistics on standard error");
     dump_cmd->add_option("FILE", dump.files, "EVTX files")->required()->check(CLI::ExistingFile);
 
+    vigie::app::RulesCheckOptions rules_check;
+    CLI::App* rules_cmd = app.add_subcommand("rules", "Work with Sigma rules");
+    rules_cmd->require_subcommand(1);
+    CLI::App* check_cmd =
+        rules_cmd->add_subcommand("check", "Load rules and report each one loaded or rejected");
+    check_cmd
+        ->add_option("--placeholders", rules_check.placeholders,
+                     "YAML file with values for %placeholders% (expand modifier)")
+        ->check(CLI::ExistingFile);
+    check_cmd->add_flag("--rejected-only", rules_check.rejected_only,
+                        "List only rejected rules (and the totals)");
+    check_cmd->add_option("PATH", rules_check.paths, "Rule files or folders")->required();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -35,6 +49,7 @@ int run(int argc, char** argv) {
         return code == 0 ? 0 : 2;
     }
     if (*dump_cmd) return vigie::app::run_dump(dump);
+    if (*check_cmd) return vigie::app::run_rules_check(rules_check);
     return 2;
 }
 

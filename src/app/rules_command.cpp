@@ -1,0 +1,87 @@
+#include "app/rules_command.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "sigma/rule_set.hpp"
+
+namespace vigie::app {
+namespace {
+
+// Groups reasons for the totals: the message up to its first quote or colon detail.
+std::string reason_class(const std::string& reason) {
+    static const std::vector<std::pair<std::string, std::string>> kClasses = {
+        {"is not a Windows event log", "log source is not a Windows event log"},
+        {"names no Windows product", "log source is not a Windows event log"},
+        {"has no Windows mapping", "log source has no Windows mapping in the taxonomy"},
+        {"placeholder", "placeholder not configured"},
+        {"RE2", "regular expression needs backtracking (not linear time)"},
+        {"correlation rules", "correlation rule"},
+        {"filter documents", "Sigma filter document"},
+        {"duplicate rule id", "duplicate rule id"},
+        {"aggregation", "obsolete aggregation in condition"},
+        {"unknown modifier", "unknown modifier"},
+        {"YAML", "YAML syntax error"},
+    };
+    for (const auto& [needle, name] : kClasses) {
+        if (reason.find(needle) != std::string::npos) return name;
+    }
+    return "other: " + reason;
+}
+
+}  // namespace
+
+int run_rules_check(const RulesCheckOptions& options) {
+    sigma::Placeholders placeholders;
+    sigma::RuleSetOptions set_options;
+    if (!options.placeholders.empty()) {
+        auto p = sigma::load_placeholders(options.placeholders);
+        if (!p) {
+            fmt::print(stderr, "vigie: {}\n", p.error().to_string());
+            return 2;
+        }
+        placeholders = std::move(*p);
+        set_options.placeholders = &placeholders;
+    }
+    sigma::RuleSet rules(set_options);
+    for (const std::string& path : options.paths) {
+        if (auto r = rules.load_path(path); !r) {
+            fmt::print(stderr, "vigie: {}\n", r.error().to_string());
+            return 2;
+        }
+    }
+    rules.finalize();
+    const sigma::LoadReport& report = rules.report();
+    if (!options.rejected_only) {
+        const sigma::RuleInfo* last = nullptr;
+        for (const auto& rule : rules.rules()) {
+            if (rule->info.get() == last) continue;
+            last = rule->info.get();
+            std::string targets;
+            for (const auto& r : rules.rules()) {
+                if (r->info.get() == last) targets += (targets.empty() ? "" : ",") + r->target;
+            }
+            fmt::print("loaded    {}:{}  {}  {}  [{}]\n", last->file, last->line, last->id,
+                       last->title, targets);
+        }
+    }
+    std::map<std::string, std::size_t> classes;
+    for (const sigma::RuleProblem& p : report.rejected) {
+        fmt::print("rejected  {}:{}  {}  {}\n", p.file, p.line, p.rule, p.reason);
+        ++classes[reason_class(p.reason)];
+    }
+    for (const sigma::RuleProblem& p : report.notes) {
+        if (!options.rejected_only)
+            fmt::print("note      {}:{}  {}  {}\n", p.file, p.line, p.rule, p.reason);
+    }
+    fmt::print(
+        "\nfiles {}, documents {}, rules loaded {} ({} runnable forms), rejected {}, "
+        "notes {}\n",
+        report.files, report.documents, report.loaded, rules.rules().size(), report.rejected.size(),
+        report.notes.size());
+    for (const auto& [name, count] : classes) fmt::print("  rejected: {:5}  {}\n", count, name);
+    return report.rejected.empty() ? 0 : 1;
+}
+
+}  // namespace vigie::app

@@ -1,0 +1,34 @@
+// sigma/compiled_rule.hpp - one runnable form of a rule for one event source.
+//
+// Most rules compile to one CompiledRule; `process_creation` rules compile to two (Sysmon 1 and
+// Security 4688). All forms of a rule share its RuleInfo.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "sigma/condition.hpp"
+#include "sigma/detection.hpp"
+#include "sigma/logsource.hpp"
+#include "sigma/rule.hpp"
+
+namespace vigie::sigma {
+
+struct CompiledRule {
+    std::shared_ptr<const RuleInfo> info;
+    std::string target;  ///< log source target ("sysmon-1", "security-4688", "security", ...)
+    EventFilter filter;
+    std::vector<Selection> selections;
+    Condition condition;
+
+    /// The detection alone (the caller has checked the filter). `memo` is scratch space.
+    bool evaluate(EventFields& ev, std::vector<signed char>& memo) const {
+        memo.assign(selections.size(), -1);
+        return condition.evaluate([&](std::uint32_t s) {
+            if (memo[s] < 0) memo[s] = selections[s].evaluate(ev) ? 1 : 0;
+            return memo[s] == 1;
+        });
+    }
+};
+
+}  // namespace vigie::sigma

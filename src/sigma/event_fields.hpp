@@ -1,0 +1,71 @@
+// sigma/event_fields.hpp - what the matcher sees of one event: its fields by rule field id.
+//
+// Rules name fields by string; a RuleSet interns every name it uses once (FieldNames), and for
+// each event EventFields maps those ids to the event's field positions (a field may occur
+// several times: unnamed `Data`). Field text is decoded (UTF-16 -> UTF-8) and folded at most
+// once per event and field, and only if some rule looks at it. Field names are compared
+// without regard to ASCII case, as the SIEM backends of the Sigma tool chain do.
+//
+// Not thread-safe: one EventFields per worker thread, reused from event to event.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/event.hpp"
+
+namespace vigie::sigma {
+
+using FieldId = std::uint32_t;
+
+class FieldNames {
+  public:
+    FieldId intern(std::string_view name);
+    /// The id of `name`, or kUnknown when no rule uses it.
+    FieldId find(std::string_view name) const;
+    std::size_t size() const noexcept { return names_.size(); }
+    const std::string& name(FieldId id) const { return names_[id]; }
+
+    static constexpr FieldId kUnknown = 0xFFFFFFFFu;
+
+  private:
+    std::unordered_map<std::string, FieldId> ids_;  // keyed by the ASCII-lower-cased name
+    std::vector<std::string> names_;
+};
+
+class EventFields {
+  public:
+    static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+    void reset(const core::Event& event, const FieldNames& names);
+
+    const core::Event& event() const noexcept { return *event_; }
+    /// Index of the first field with this id, then next(index) for further occurrences.
+    std::uint32_t first(FieldId id) const noexcept { return id < head_.size() ? head_[id] : kNone; }
+    std::uint32_t next(std::uint32_t index) const noexcept { return next_[index]; }
+    std::size_t count() const noexcept { return next_.size(); }
+
+    const core::Value& value(std::uint32_t index) const noexcept {
+        return event_->fields()[index].value;
+    }
+    /// The field's text as UTF-8 (numbers in decimal, see core::Value::append_text).
+    std::string_view text(std::uint32_t index);
+    /// The text folded for case-insensitive comparison.
+    std::string_view folded(std::uint32_t index);
+
+  private:
+    const core::Event* event_ = nullptr;
+    std::vector<std::uint32_t> head_;
+    std::vector<std::uint32_t> next_;
+    std::vector<FieldId> touched_;
+    std::vector<std::string> text_;
+    std::vector<std::string> folded_;
+    std::vector<std::uint8_t>
+        state_;  // bit 0: text_ ready, bit 1: folded_ ready, bit 2: text is view
+    std::vector<std::string_view> view_;
+};
+
+}  // namespace vigie::sigma

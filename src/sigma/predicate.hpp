@@ -1,0 +1,80 @@
+// sigma/predicate.hpp - one test of one field value, as rule values and modifiers compile to.
+//
+//   field|contains|all: [a, b]   ->  item(field, all) { String(*a*), String(*b*) }
+//   field|re: '...'              ->  Regex            field|cidr: 10.0.0.0/8 -> Cidr
+//   field|gt: 5                  ->  Compare          field: null           -> Null
+//   field|exists: true           ->  Exists           field|fieldref: other -> FieldRef
+//   field|hour: 3                ->  TimePart         field: 4688           -> Number
+//
+// A predicate is evaluated over every occurrence of its field in the event and holds if one
+// occurrence satisfies it (Null and Exists look at presence instead). Regular expressions use
+// RE2: linear time whatever the pattern and the input.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sigma/event_fields.hpp"
+#include "sigma/string_matcher.hpp"
+
+namespace re2 {
+class RE2;
+}
+
+namespace vigie::sigma {
+
+enum class CompareOp : unsigned char { kLt, kLte, kGt, kGte };
+enum class TimePart : unsigned char { kMinute, kHour, kDay, kWeek, kMonth, kYear };
+
+struct CidrRange {
+    bool v6 = false;
+    std::array<std::uint8_t, 16> address{};
+    unsigned prefix = 0;
+    bool contains(std::string_view ip_text) const noexcept;
+};
+/// Parses "a.b.c.d/n" or an IPv6 "x::y/n" (a bare address is a /32 or /128).
+core::Result<CidrRange> parse_cidr(std::string_view text);
+
+struct Predicate {
+    enum class Kind : unsigned char {
+        kString,
+        kNumber,
+        kRegex,
+        kCidr,
+        kCompare,
+        kNull,
+        kExists,
+        kFieldRef,
+        kTimePart
+    };
+    Kind kind = Kind::kString;
+    StringMatcher string;                                        ///< kString
+    StringMatcher::Mode ref_mode = StringMatcher::Mode::kExact;  ///< kFieldRef
+    bool ref_cased = false;                                      ///< kFieldRef
+    std::int64_t number = 0;                                     ///< kNumber, kTimePart
+    double threshold = 0;                                        ///< kCompare
+    CompareOp op = CompareOp::kLt;                               ///< kCompare
+    TimePart part = TimePart::kHour;                             ///< kTimePart
+    bool exists = true;                                          ///< kExists
+    FieldId other = 0;                                           ///< kFieldRef
+    CidrRange cidr;                                              ///< kCidr
+    std::shared_ptr<const re2::RE2> regex;                       ///< kRegex (shared by rule copies)
+
+    /// Evaluates the predicate for field `field` (FieldNames::kUnknown: absent) of `ev`.
+    bool evaluate(FieldId field, EventFields& ev) const;
+    /// Keyword search: the predicate holds for some field of the event, whatever its name.
+    bool evaluate_any_field(EventFields& ev) const;
+
+  private:
+    bool test_one(std::uint32_t index, EventFields& ev) const;
+};
+
+/// Compiles a regular expression with Sigma's flags; errors say what RE2 could not accept.
+core::Result<std::shared_ptr<const re2::RE2>> compile_regex(const std::string& pattern,
+                                                            bool ignore_case, bool multi_line,
+                                                            bool dot_all);
+
+}  // namespace vigie::sigma

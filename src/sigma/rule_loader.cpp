@@ -1,0 +1,227 @@
+// The YAML side of RuleSet: files and documents -> RuleInfo + compiled forms, with reasons for
+// everything refused. yaml-cpp reports errors by exception; they stop here.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "sigma/detection_compiler.hpp"
+#include "sigma/rule_set.hpp"
+
+namespace vigie::sigma {
+
+class RuleLoader {
+  public:
+    explicit RuleLoader(RuleSet& set) : set_(set) {}
+
+    void load_document(const YAML::Node& doc, const std::string& file) {
+        ++set_.report_.documents;
+        const std::uint32_t line = static_cast<std::uint32_t>(std::max(doc.Mark().line, 0) + 1);
+        if (!doc.IsMap()) {
+            reject(file, line, "", core::ErrorCode::kParse, "a YAML map is expected for a rule");
+            return;
+        }
+        const std::string title = scalar(doc["title"]);
+        const std::string id = scalar(doc["id"]);
+        const std::string label = !id.empty() ? id : title;
+        if (doc["correlation"]) {
+            reject(file, line, label, core::ErrorCode::kUnsupported,
+                   "correlation rules are not supported by this version");
+            return;
+        }
+        if (doc["filter"] && !doc["detection"]) {
+            reject(file, line, label, core::ErrorCode::kUnsupported,
+                   "Sigma filter documents are not supported by this version");
+            return;
+        }
+        if (!doc["detection"]) {
+            reject(file, line, label, core::ErrorCode::kParse, "not a Sigma rule: no 'detection'");
+            return;
+        }
+        if (title.empty()) {
+            reject(file, line, label, core::ErrorCode::kParse, "a rule needs a 'title'");
+            return;
+        }
+        auto info = std::make_shared<RuleInfo>();
+        info->id = id;
+        info->title = title;
+        info->name = scalar(doc["name"]);
+        info->status = scalar(doc["status"]);
+        info->description = scalar(doc["description"]);
+        info->author = scalar(doc["author"]);
+        info->date = scalar(doc["date"]);
+        info->file = file;
+        info->line = line;
+        info->tags = strings(doc["tags"]);
+        info->fields = strings(doc["fields"]);
+        info->falsepositives = strings(doc["falsepositives"]);
+        if (const std::string level = scalar(doc["level"]); !level.empty()) {
+            if (auto l = parse_level(level)) {
+                info->level = *l;
+                info->level_given = true;
+            } else {
+                reject(file, line_of(doc["level"]), label, core::ErrorCode::kParse,
+                       "unknown level '" + level + "'");
+                return;
+            }
+        }
+        const YAML::Node logsource = doc["logsource"];
+        if (logsource && logsource.IsMap()) {
+            info->logsource.product = scalar(logsource["product"]);
+            info->logsource.category = scalar(logsource["category"]);
+            info->logsource.service = scalar(logsource["service"]);
+        }
+        if (!id.empty()) {
+            auto [it, inserted] = set_.rule_files_by_id_.try_emplace(id, file);
+            if (!inserted) {
+                reject(file, line, label, core::ErrorCode::kInvalidArgument,
+                       "duplicate rule id, already loaded from " + it->second);
+                return;
+            }
+        }
+        auto targets = map_log_source(info->logsource);
+        if (!targets) {
+            reject(file, line_of(logsource ? logsource : doc), label, targets.error().code,
+                   targets.error().message);
+            return;
+        }
+        std::size_t compiled = 0;
+        for (const LogSourceTarget& target : *targets) {
+            DetectionContext ctx{&set_.names_, target.mapping, set_.options_.placeholders};
+            auto detection = compile_detection(doc["detection"], ctx);
+            if (!detection) {
+                const core::Error& e = detection.error();
+                const std::uint32_t where = e.location.line != 0 ? e.location.line : line;
+                if (target.mapping != FieldMappingKind::kNone) {
+                    set_.report_.notes.push_back({file, where, label, e.code,
+                                                  "not run on " + target.name + ": " + e.message});
+                    continue;
+                }
+                reject(file, where, label, e.code, e.message);
+                return;
+            }
+            auto rule = std::make_unique<CompiledRule>();
+            rule->info = info;
+            rule->target = target.name;
+            rule->filter = target.filter;
+            rule->selections = std::move(detection->selections);
+            rule->condition = std::move(detection->condition);
+            set_.rules_.push_back(std::move(rule));
+            ++compiled;
+        }
+        if (compiled > 0) ++set_.report_.loaded;
+    }
+
+    void load_text(const std::string& yaml, const std::string& file) {
+        ++set_.report_.files;
+        std::vector<YAML::Node> docs;
+        try {
+            docs = YAML::LoadAll(yaml);
+        } catch (const YAML::Exception& e) {
+            reject(file, static_cast<std::uint32_t>(std::max(e.mark.line, 0) + 1), "",
+                   core::ErrorCode::kParse, "YAML: " + e.msg);
+            return;
+        }
+        for (const YAML::Node& doc : docs) {
+            if (doc.IsNull()) continue;  // an empty document (a trailing `---`)
+            try {
+                load_document(doc, file);
+            } catch (const YAML::Exception& e) {
+                reject(file, static_cast<std::uint32_t>(std::max(e.mark.line, 0) + 1), "",
+                       core::ErrorCode::kParse, "YAML: " + e.msg);
+            }
+        }
+    }
+
+  private:
+    static std::uint32_t line_of(const YAML::Node& n) {
+        return n ? static_cast<std::uint32_t>(std::max(n.Mark().line, 0) + 1) : 0;
+    }
+    static std::string scalar(const YAML::Node& n) {
+        return n && n.IsScalar() ? n.Scalar() : std::string();
+    }
+    static std::vector<std::string> strings(const YAML::Node& n) {
+        std::vector<std::string> out;
+        if (!n) return out;
+        if (n.IsScalar()) out.push_back(n.Scalar());
+        if (n.IsSequence()) {
+            for (const auto& v : n) {
+                if (v.IsScalar()) out.push_back(v.Scalar());
+            }
+        }
+        return out;
+    }
+    void reject(const std::string& file, std::uint32_t line, const std::string& rule,
+                core::ErrorCode code, std::string reason) {
+        set_.report_.rejected.push_back({file, line, rule, code, std::move(reason)});
+    }
+
+    RuleSet& set_;
+};
+
+RuleSet::RuleSet(RuleSetOptions options) : options_(options) {}
+RuleSet::RuleSet(RuleSet&&) noexcept = default;
+RuleSet& RuleSet::operator=(RuleSet&&) noexcept = default;
+RuleSet::~RuleSet() = default;
+
+namespace {
+
+bool is_rule_file(const std::filesystem::path& p) {
+    const std::string ext = p.extension().string();
+    return ext == ".yml" || ext == ".yaml";
+}
+
+core::Result<std::string> read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return core::fail(core::ErrorCode::kIo, "cannot open " + path,
+                          {path, core::Location::kNone, {}, 0});
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+}  // namespace
+
+core::Result<void> RuleSet::load_path(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) {
+        return core::fail(core::ErrorCode::kNotFound, "no such rule file or folder: " + path,
+                          {path, core::Location::kNone, {}, 0});
+    }
+    std::vector<std::string> files;
+    if (fs::is_directory(st)) {
+        fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied,
+                                            ec);
+        for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            if (it->is_regular_file(ec) && is_rule_file(it->path()))
+                files.push_back(it->path().string());
+        }
+        if (ec)
+            return core::fail(core::ErrorCode::kIo, "cannot list " + path + ": " + ec.message(),
+                              {path, core::Location::kNone, {}, 0});
+        std::sort(files.begin(), files.end());
+    } else {
+        files.push_back(path);
+    }
+    for (const std::string& f : files) {
+        auto text = read_text(f);
+        if (!text) {
+            report_.rejected.push_back({f, 0, "", text.error().code, text.error().message});
+            continue;
+        }
+        load_yaml(*text, f);
+    }
+    return {};
+}
+
+void RuleSet::load_yaml(const std::string& yaml, const std::string& file) {
+    RuleLoader(*this).load_text(yaml, file);
+}
+
+}  // namespace vigie::sigma

@@ -1,0 +1,114 @@
+// sigma/rule_set.hpp - loading many rules, and matching events against all of them at once.
+//
+//   sigma::RuleSet rules;
+//   rules.load_path("rules/");                  // files or folders; problems go to report()
+//   rules.finalize();                           // builds the event index
+//   sigma::RuleMatcher matcher(rules);          // one per thread
+//   matcher.match(event, hits);                 // hits: the CompiledRules that matched
+//
+// Rules are indexed by channel and event ID (from the log source and from the detection
+// itself), so each event meets only the rules that could match it. The engine sees events only
+// through core::Event fields: it knows nothing of EVTX or JSON.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/event.hpp"
+#include "sigma/compiled_rule.hpp"
+#include "sigma/placeholders.hpp"
+
+namespace vigie::sigma {
+
+class RuleLoader;
+
+/// A rule (or document) that could not be loaded, and why.
+struct RuleProblem {
+    std::string file;
+    std::uint32_t line = 0;
+    std::string rule;  ///< id or title when known
+    core::ErrorCode code = core::ErrorCode::kParse;
+    std::string reason;
+};
+
+struct LoadReport {
+    std::size_t files = 0;
+    std::size_t documents = 0;
+    std::size_t loaded = 0;  ///< rules with at least one runnable form
+    std::vector<RuleProblem> rejected;
+    /// Loaded rules with a restriction worth knowing ("not on Security 4688: ...").
+    std::vector<RuleProblem> notes;
+};
+
+struct RuleSetOptions {
+    const Placeholders* placeholders = nullptr;
+};
+
+class RuleSet {
+  public:
+    explicit RuleSet(RuleSetOptions options = {});
+    RuleSet(RuleSet&&) noexcept;
+    RuleSet& operator=(RuleSet&&) noexcept;
+    ~RuleSet();
+
+    /// Loads a .yml/.yaml file or every such file under a folder (recursively).
+    /// Returns an error only when `path` itself cannot be read.
+    core::Result<void> load_path(const std::string& path);
+    /// Loads the YAML text of one file (one or several documents).
+    void load_yaml(const std::string& yaml, const std::string& file);
+    /// Builds the index; call once after loading, before matching.
+    void finalize();
+
+    const LoadReport& report() const noexcept { return report_; }
+    const std::vector<std::unique_ptr<CompiledRule>>& rules() const noexcept { return rules_; }
+    const FieldNames& field_names() const noexcept { return names_; }
+
+    /// Candidate rules for an event of this channel (lower-cased) and event ID.
+    /// Both lists must be checked: rules of the channel and rules of any channel.
+    struct Candidates {
+        const std::vector<std::uint32_t>* by_id = nullptr;
+        const std::vector<std::uint32_t>* any_id = nullptr;
+        const std::vector<std::uint32_t>* any_channel = nullptr;
+    };
+    Candidates candidates(std::string_view channel_lower, std::int64_t event_id) const;
+
+  private:
+    friend class RuleLoader;
+    struct ChannelIndex {
+        std::unordered_map<std::int64_t, std::vector<std::uint32_t>> by_id;
+        std::vector<std::uint32_t> any_id;
+    };
+
+    RuleSetOptions options_;
+    FieldNames names_;
+    std::vector<std::unique_ptr<CompiledRule>> rules_;
+    LoadReport report_;
+    std::unordered_map<std::string, ChannelIndex> channels_;
+    std::vector<std::uint32_t> any_channel_;
+    std::unordered_map<std::string, std::string> rule_files_by_id_;  // duplicate id detection
+};
+
+/// Per-thread matching state over a finalized RuleSet.
+class RuleMatcher {
+  public:
+    explicit RuleMatcher(const RuleSet& rules) : rules_(&rules) {}
+
+    /// Appends to `hits` every rule form that matches `event` (cleared first).
+    void match(const core::Event& event, std::vector<const CompiledRule*>& hits);
+    /// Number of rule evaluations done so far (for statistics).
+    std::uint64_t evaluations() const noexcept { return evaluations_; }
+
+  private:
+    bool passes_filter(const CompiledRule& rule, const core::Event& event,
+                       std::string_view channel_lower, std::int64_t event_id);
+
+    const RuleSet* rules_;
+    EventFields fields_;
+    std::vector<signed char> memo_;
+    std::string channel_;
+    std::uint64_t evaluations_ = 0;
+};
+
+}  // namespace vigie::sigma
