@@ -5,12 +5,13 @@
 namespace vigie::sigma {
 namespace {
 
-std::string ascii_lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+// The lookup key of a field name: ASCII lower case, spaces dropped.
+void name_key(std::string_view s, std::string& out) {
+    out.clear();
+    for (const char c : s) {
+        if (c == ' ') continue;
+        out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
     }
-    return out;
 }
 
 bool has_upper_or_high(std::string_view s) {
@@ -23,18 +24,17 @@ bool has_upper_or_high(std::string_view s) {
 }  // namespace
 
 FieldId FieldNames::intern(std::string_view name) {
-    auto [it, inserted] = ids_.try_emplace(ascii_lower(name), static_cast<FieldId>(names_.size()));
+    std::string key;
+    name_key(name, key);
+    auto [it, inserted] = ids_.try_emplace(std::move(key), static_cast<FieldId>(names_.size()));
     if (inserted) names_.emplace_back(name);
     return it->second;
 }
 
 FieldId FieldNames::find(std::string_view name) const {
-    // Keys are lower-cased; the buffer is reused so that lookups do not allocate.
+    // The buffer is reused so that lookups do not allocate.
     thread_local std::string key;
-    key.assign(name);
-    for (char& c : key) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    }
+    name_key(name, key);
     auto it = ids_.find(key);
     return it == ids_.end() ? kUnknown : it->second;
 }

@@ -4,7 +4,8 @@
 // each event EventFields maps those ids to the event's field positions (a field may occur
 // several times: unnamed `Data`). Field text is decoded (UTF-16 -> UTF-8) and folded at most
 // once per event and field, and only if some rule looks at it. Field names are compared
-// without regard to ASCII case, as the SIEM backends of the Sigma tool chain do.
+// without regard to ASCII case or spaces: Sigma rules write Defender's "Threat Name" as
+// `ThreatName`, as the SIEM mappings of the Sigma tool chain do.
 //
 // Not thread-safe: one EventFields per worker thread, reused from event to event.
 #pragma once
@@ -32,7 +33,7 @@ class FieldNames {
     static constexpr FieldId kUnknown = 0xFFFFFFFFu;
 
   private:
-    std::unordered_map<std::string, FieldId> ids_;  // keyed by the ASCII-lower-cased name
+    std::unordered_map<std::string, FieldId> ids_;  // keyed by lower case, no spaces
     std::vector<std::string> names_;
 };
 
