@@ -7,6 +7,7 @@
 #include <csignal>
 
 #include "app/dump_command.hpp"
+#include "app/hunt_command.hpp"
 #include "app/rules_command.hpp"
 
 namespace {
@@ -29,6 +30,35 @@ int run(int argc, char** argv) {
     dump_cmd->add_flag("--stats", dump.stats, "Print per-file statistics on standard error");
     dump_cmd->add_option("FILE", dump.files, "EVTX files")->required()->check(CLI::ExistingFile);
 
+    vigie::app::HuntCommandOptions hunt;
+    CLI::App* hunt_cmd = app.add_subcommand(
+        "hunt", "Run Sigma rules over event logs (EVTX, JSON/JSONL) and print a timeline");
+    hunt_cmd->add_option("--rules,-r", hunt.rules, "Sigma rule files or folders (repeatable)");
+    hunt_cmd
+        ->add_option("--placeholders", hunt.placeholders,
+                     "YAML file with values for %placeholders% (expand modifier)")
+        ->check(CLI::ExistingFile);
+    hunt_cmd->add_option("--min-level", hunt.min_level, "Lowest rule level to report")
+        ->check(CLI::IsMember({"informational", "low", "medium", "high", "critical"}))
+        ->capture_default_str();
+    hunt_cmd->add_option("--from", hunt.from, "Ignore events before this time (ISO 8601, UTC)");
+    hunt_cmd->add_option("--to", hunt.to, "Ignore events after this time (ISO 8601, UTC)");
+    hunt_cmd->add_option("--format", hunt.format, "Timeline format")
+        ->check(CLI::IsMember({"table", "csv", "jsonl"}))
+        ->capture_default_str();
+    hunt_cmd->add_option("-o,--output", hunt.output, "Write the timeline to FILE");
+    hunt_cmd->add_option("--input-format", hunt.input_format, "JSON input shape")
+        ->check(CLI::IsMember({"auto", "evtx-json", "ecs", "flat"}))
+        ->capture_default_str();
+    hunt_cmd->add_flag("--summary", hunt.summary,
+                       "Print the summary on standard error (default on a terminal)");
+    hunt_cmd->add_flag("--no-summary", hunt.no_summary, "Never print the summary");
+    hunt_cmd->add_flag("!--no-progress", hunt.progress, "No progress bar");
+    hunt_cmd->add_flag("--recover", hunt.recover, "EVTX: also recover records from slack space");
+    hunt_cmd->add_option("--threads", hunt.threads, "Threads (0: one per core)")
+        ->capture_default_str();
+    hunt_cmd->add_option("PATH", hunt.paths, "Event log files or folders")->required();
+
     vigie::app::RulesCheckOptions rules_check;
     CLI::App* rules_cmd = app.add_subcommand("rules", "Work with Sigma rules");
     rules_cmd->require_subcommand(1);
@@ -50,6 +80,7 @@ int run(int argc, char** argv) {
     }
     if (*dump_cmd) return vigie::app::run_dump(dump);
     if (*check_cmd) return vigie::app::run_rules_check(rules_check);
+    if (*hunt_cmd) return vigie::app::run_hunt_command(hunt);
     return 2;
 }
 

@@ -112,6 +112,7 @@ void RuleSet::finalize() {
     any_channel_.clear();
     const FieldId event_id_field = names_.intern("EventID");
     for (std::uint32_t i = 0; i < rules_.size(); ++i) {
+        rules_[i]->index = i;
         const CompiledRule& rule = *rules_[i];
         IdSet ids;
         if (!rule.filter.event_ids.empty()) {

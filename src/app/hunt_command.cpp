@@ -1,0 +1,215 @@
+#include "app/hunt_command.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "app/output.hpp"
+#include "core/time.hpp"
+#include "hunt/hunter.hpp"
+#include "hunt/input_files.hpp"
+#include "hunt/summary.hpp"
+#include "hunt/timeline_sorter.hpp"
+#include "hunt/writers.hpp"
+#include "sigma/rule_set.hpp"
+
+#ifndef VIGIE_DEFAULT_RULES
+#define VIGIE_DEFAULT_RULES ""
+#endif
+
+namespace vigie::app {
+namespace {
+
+// A one-line progress bar on standard error, redrawn a few times a second.
+class ProgressBar {
+  public:
+    ProgressBar(std::atomic<std::uint64_t>& done, std::uint64_t total)
+        : done_(done), total_(total), start_(std::chrono::steady_clock::now()) {
+        thread_ = std::thread([this] { loop(); });
+    }
+    ~ProgressBar() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        thread_.join();
+        fmt::print(stderr, "\r\x1b[2K");
+    }
+
+  private:
+    void loop() {
+        std::unique_lock lock(mutex_);
+        while (!wake_.wait_for(lock, std::chrono::milliseconds(250), [this] { return stop_; })) {
+            const double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+            const std::uint64_t done = done_.load();
+            const double fraction = total_ > 0 ? static_cast<double>(done) / total_ : 0;
+            const int width = 30;
+            const int filled = static_cast<int>(fraction * width);
+            fmt::print(stderr, "\r[{}{}] {:3.0f}%  {:.0f}/{:.0f} MB  {:.0f} MB/s ",
+                       std::string(filled, '#'), std::string(width - filled, ' '), fraction * 100,
+                       done / 1e6, total_ / 1e6, seconds > 0 ? done / 1e6 / seconds : 0.0);
+            std::fflush(stderr);
+        }
+    }
+
+    std::atomic<std::uint64_t>& done_;
+    std::uint64_t total_;
+    std::chrono::steady_clock::time_point start_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    std::thread thread_;
+};
+
+class FileOutput {
+  public:
+    bool open(const std::string& path) {
+        if (path.empty() || path == "-") return true;
+        file_ = std::fopen(path.c_str(), "wb");
+        return file_ != nullptr;
+    }
+    ~FileOutput() {
+        if (file_ != nullptr) std::fclose(file_);
+    }
+    bool write(std::string_view bytes) {
+        if (file_ == nullptr) return stdout_.write(bytes);
+        return std::fwrite(bytes.data(), 1, bytes.size(), file_) == bytes.size();
+    }
+    bool is_terminal() const { return file_ == nullptr && isatty(STDOUT_FILENO); }
+
+  private:
+    std::FILE* file_ = nullptr;
+    StdoutWriter stdout_;
+};
+
+}  // namespace
+
+int run_hunt_command(const HuntCommandOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    // Options.
+    hunt::HuntOptions hunt_options;
+    hunt_options.threads = options.threads;
+    hunt_options.recover = options.recover;
+    hunt_options.json_format = options.input_format;
+    if (auto level = sigma::parse_level(options.min_level)) {
+        hunt_options.min_level = *level;
+    } else {
+        fmt::print(stderr, "vigie: unknown level '{}'\n", options.min_level);
+        return 2;
+    }
+    for (const auto& [text, slot] :
+         {std::pair{&options.from, &hunt_options.from}, std::pair{&options.to, &hunt_options.to}}) {
+        if (text->empty()) continue;
+        auto t = core::parse_iso8601(*text);
+        if (!t) {
+            fmt::print(stderr, "vigie: '{}' is not a time (use 2019-11-15T20:00:00Z)\n", *text);
+            return 2;
+        }
+        *slot = *t;
+    }
+
+    // Rules.
+    sigma::Placeholders placeholders;
+    sigma::RuleSetOptions set_options;
+    if (!options.placeholders.empty()) {
+        auto p = sigma::load_placeholders(options.placeholders);
+        if (!p) {
+            fmt::print(stderr, "vigie: {}\n", p.error().to_string());
+            return 2;
+        }
+        placeholders = std::move(*p);
+        set_options.placeholders = &placeholders;
+    }
+    std::vector<std::string> rule_paths = options.rules;
+    if (rule_paths.empty()) {
+        if (std::string(VIGIE_DEFAULT_RULES).empty()) {
+            fmt::print(stderr, "vigie: no rules given (use --rules DIR)\n");
+            return 2;
+        }
+        rule_paths.push_back(VIGIE_DEFAULT_RULES);
+    }
+    sigma::RuleSet rules(set_options);
+    for (const std::string& p : rule_paths) {
+        if (auto r = rules.load_path(p); !r) {
+            fmt::print(stderr, "vigie: {}\n", r.error().to_string());
+            return 2;
+        }
+    }
+    rules.finalize();
+    if (rules.rules().empty()) {
+        fmt::print(stderr, "vigie: no rule could be loaded from the given paths\n");
+        return 2;
+    }
+
+    // Inputs.
+    const hunt::InputList inputs = hunt::collect_inputs(options.paths);
+    bool had_error = !inputs.errors.empty();
+    for (const core::Error& e : inputs.errors) fmt::print(stderr, "vigie: {}\n", e.to_string());
+    std::uint64_t total_bytes = 0;
+    for (const auto& f : inputs.files) total_bytes += f.size;
+
+    FileOutput out;
+    if (!out.open(options.output)) {
+        fmt::print(stderr, "vigie: cannot write {}\n", options.output);
+        return 2;
+    }
+    hunt::WriterContext context{&rules, &inputs.files, out.is_terminal()};
+    auto writer = hunt::make_writer(options.format, context,
+                                    [&](std::string_view bytes) { return out.write(bytes); });
+    if (!writer) {
+        fmt::print(stderr, "vigie: unknown format '{}'\n", options.format);
+        return 2;
+    }
+
+    // Hunt, then write the timeline in time order.
+    const bool terminal = isatty(STDERR_FILENO);
+    std::atomic<std::uint64_t> progress{0};
+    hunt_options.progress_bytes = &progress;
+    hunt::TimelineSorter timeline;
+    hunt::Summary summary;
+    core::Result<void> sort_status;
+    hunt::HuntStats stats;
+    {
+        std::unique_ptr<ProgressBar> bar;
+        if (terminal && options.progress && total_bytes > 0) {
+            bar = std::make_unique<ProgressBar>(progress, total_bytes);
+        }
+        stats = hunt::run_hunt(rules, inputs.files, hunt_options, [&](hunt::Detection&& d) {
+            summary.add(d, rules);
+            if (sort_status) sort_status = timeline.add(std::move(d));
+        });
+    }
+    if (!sort_status) {
+        fmt::print(stderr, "vigie: {}\n", sort_status.error().to_string());
+        return 2;
+    }
+    if (auto r = timeline.finish([&](const hunt::Detection& d) { writer->write(d); }); !r) {
+        fmt::print(stderr, "vigie: {}\n", r.error().to_string());
+        return 2;
+    }
+    writer->finish();
+    for (const hunt::FileReport& f : stats.files) had_error = had_error || f.error.has_value();
+
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!options.no_summary && (options.summary || terminal)) {
+        fmt::print(stderr, "{}",
+                   summary.render(stats, rules, elapsed, total_bytes, inputs.skipped.size()));
+    } else {
+        for (const hunt::FileReport& f : stats.files) {
+            if (f.error) fmt::print(stderr, "vigie: {}\n", f.error->to_string());
+        }
+    }
+    if (had_error) return 2;
+    return summary.detections() > 0 ? 0 : 1;
+}
+
+}  // namespace vigie::app

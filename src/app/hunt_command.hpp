@@ -1,0 +1,28 @@
+// app/hunt_command.hpp - `vigie hunt`: event logs + Sigma rules -> a timeline and a summary.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vigie::app {
+
+struct HuntCommandOptions {
+    std::vector<std::string> rules;  ///< rule files or folders (default: the built-in pack)
+    std::string placeholders;        ///< YAML values for %placeholders%
+    std::string min_level = "informational";
+    std::string from, to;          ///< ISO 8601 times
+    std::string format = "table";  ///< table | csv | jsonl
+    std::string output;            ///< -o FILE (default: standard output)
+    std::string input_format = "auto";
+    bool summary = false;  ///< force the summary (default: when stderr is a terminal)
+    bool no_summary = false;
+    bool progress = true;
+    bool recover = false;
+    unsigned threads = 0;
+    std::vector<std::string> paths;
+};
+
+/// Exit status: 0 detections found, 1 none, 2 error.
+int run_hunt_command(const HuntCommandOptions& options);
+
+}  // namespace vigie::app
