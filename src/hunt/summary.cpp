@@ -64,6 +64,11 @@ std::string Summary::render(const HuntStats& stats, const sigma::RuleSet& rules,
     const sigma::LoadReport& report = rules.report();
     append_line(out, "rules      {} loaded ({} rule forms), {} rejected (see `vigie rules check`)",
                 report.loaded, rules.rules().size(), report.rejected.size());
+    append_line(
+        out,
+        "matching   {:.1f} rule evaluations per event (after the channel, event ID and "
+        "literal prefilters)",
+        stats.events > 0 ? static_cast<double>(stats.rule_evaluations) / stats.events : 0.0);
     append_line(out, "detections {}: critical {}, high {}, medium {}, low {}, informational {}",
                 detections_, by_level_[4], by_level_[3], by_level_[2], by_level_[1], by_level_[0]);
 

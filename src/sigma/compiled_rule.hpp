@@ -16,8 +16,9 @@ namespace vigie::sigma {
 
 struct CompiledRule {
     std::shared_ptr<const RuleInfo> info;
-    std::uint32_t index = 0;  ///< position in RuleSet::rules()
-    std::string target;       ///< log source target ("sysmon-1", "security-4688", "security", ...)
+    std::uint32_t index = 0;        ///< position in RuleSet::rules()
+    bool keyword_literals = false;  ///< has keyword predicates with prefilter literals
+    std::string target;  ///< log source target ("sysmon-1", "security-4688", "security", ...)
     EventFilter filter;
     std::vector<Selection> selections;
     Condition condition;

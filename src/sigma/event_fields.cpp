@@ -1,6 +1,7 @@
 #include "sigma/event_fields.hpp"
 
 #include "sigma/case_fold.hpp"
+#include "sigma/literal_prefilter.hpp"
 
 namespace vigie::sigma {
 namespace {
@@ -90,6 +91,14 @@ std::string_view EventFields::folded(std::uint32_t index) {
         }
     }
     return (state_[index] & 4) != 0 ? view_[index] : std::string_view(folded_[index]);
+}
+
+}  // namespace vigie::sigma
+
+namespace vigie::sigma {
+
+bool EventFields::literal_seen(std::uint32_t id) const noexcept {
+    return literals_ == nullptr || literals_->seen(id);
 }
 
 }  // namespace vigie::sigma

@@ -37,6 +37,8 @@ class FieldNames {
     std::vector<std::string> names_;
 };
 
+class LiteralScratch;
+
 class EventFields {
   public:
     static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
@@ -57,6 +59,11 @@ class EventFields {
     /// The text folded for case-insensitive comparison.
     std::string_view folded(std::uint32_t index);
 
+    /// Literal prefilter results for this event (see literal_prefilter.hpp); without them every
+    /// literal counts as possibly present.
+    void set_literals(const LiteralScratch* literals) noexcept { literals_ = literals; }
+    bool literal_seen(std::uint32_t id) const noexcept;
+
   private:
     const core::Event* event_ = nullptr;
     std::vector<std::uint32_t> head_;
@@ -67,6 +74,7 @@ class EventFields {
     std::vector<std::uint8_t>
         state_;  // bit 0: text_ ready, bit 1: folded_ ready, bit 2: text is view
     std::vector<std::string_view> view_;
+    const LiteralScratch* literals_ = nullptr;
 };
 
 }  // namespace vigie::sigma

@@ -227,6 +227,9 @@ bool Predicate::evaluate(FieldId field, EventFields& ev) const {
             return false;
         }
         default:
+            if (first == EventFields::kNone) return false;
+            // The prefilter saw every occurrence of the field: no literal, no match.
+            if (literal != 0xFFFFFFFFu && !ev.literal_seen(literal)) return false;
             for (std::uint32_t i = first; i != EventFields::kNone; i = ev.next(i)) {
                 if (test_one(i, ev)) return true;
             }
@@ -235,6 +238,7 @@ bool Predicate::evaluate(FieldId field, EventFields& ev) const {
 }
 
 bool Predicate::evaluate_any_field(EventFields& ev) const {
+    if (literal != 0xFFFFFFFFu && !ev.literal_seen(literal)) return false;
     for (std::uint32_t i = 0; i < ev.count(); ++i) {
         if (test_one(i, ev)) return true;
     }

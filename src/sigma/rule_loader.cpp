@@ -5,13 +5,23 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
-#include <unordered_map>
+#include <thread>
+
+#include "core/ordered_parallel.hpp"
 
 #include "sigma/detection_compiler.hpp"
 #include "sigma/rule_set.hpp"
 
 namespace vigie::sigma {
+
+// One rule file, read and parsed (possibly on another thread), not yet compiled.
+struct ParsedFile {
+    std::string file;
+    std::vector<YAML::Node> documents;
+    std::optional<core::Error> error;
+};
 
 class RuleLoader {
   public:
@@ -115,17 +125,35 @@ class RuleLoader {
         if (compiled > 0) ++set_.report_.loaded;
     }
 
-    void load_text(const std::string& yaml, const std::string& file) {
-        ++set_.report_.files;
-        std::vector<YAML::Node> docs;
+    /// YAML text -> documents; thread-safe (touches no RuleSet state).
+    static ParsedFile parse(const std::string& yaml, const std::string& file) {
+        ParsedFile parsed;
+        parsed.file = file;
         try {
-            docs = YAML::LoadAll(yaml);
+            parsed.documents = YAML::LoadAll(yaml);
         } catch (const YAML::Exception& e) {
-            reject(file, static_cast<std::uint32_t>(std::max(e.mark.line, 0) + 1), "",
-                   core::ErrorCode::kParse, "YAML: " + e.msg);
+            parsed.error = core::fail(core::ErrorCode::kParse, "YAML: " + e.msg,
+                                      {file,
+                                       core::Location::kNone,
+                                       {},
+                                       static_cast<std::uint32_t>(std::max(e.mark.line, 0) + 1)});
+        }
+        return parsed;
+    }
+
+    void load_text(const std::string& yaml, const std::string& file) {
+        load_parsed(parse(yaml, file));
+    }
+
+    void load_parsed(const ParsedFile& parsed) {
+        const std::string& file = parsed.file;
+        ++set_.report_.files;
+        if (parsed.error) {
+            reject(file, parsed.error->location.line, "", parsed.error->code,
+                   parsed.error->message);
             return;
         }
-        for (const YAML::Node& doc : docs) {
+        for (const YAML::Node& doc : parsed.documents) {
             if (doc.IsNull()) continue;  // an empty document (a trailing `---`)
             try {
                 load_document(doc, file);
@@ -209,14 +237,22 @@ core::Result<void> RuleSet::load_path(const std::string& path) {
     } else {
         files.push_back(path);
     }
-    for (const std::string& f : files) {
-        auto text = read_text(f);
-        if (!text) {
-            report_.rejected.push_back({f, 0, "", text.error().code, text.error().message});
-            continue;
-        }
-        load_yaml(*text, f);
-    }
+    // Reading and YAML parsing go to all cores; compiling stays in file order on this thread
+    // (it interns field names), so results do not depend on scheduling.
+    RuleLoader loader(*this);
+    core::ordered_parallel<ParsedFile>(
+        files.size(), std::max(1u, std::thread::hardware_concurrency()), 64,
+        [&](std::size_t i, unsigned) {
+            auto text = read_text(files[i]);
+            if (!text) {
+                ParsedFile failed;
+                failed.file = files[i];
+                failed.error = text.error();
+                return failed;
+            }
+            return RuleLoader::parse(*text, files[i]);
+        },
+        [&](std::size_t, ParsedFile&& parsed) { loader.load_parsed(parsed); });
     return {};
 }
 

@@ -105,14 +105,155 @@ std::string lower_ascii(std::string_view s) {
     return out;
 }
 
+// ---- literal triggers: literals of which at least one must occur for a rule to match ----
+
+using Trigger = std::optional<std::vector<std::uint32_t>>;  // nullopt: no such set known
+
+class TriggerFinder {
+  public:
+    explicit TriggerFinder(const LiteralPrefilter& prefilter) : prefilter_(prefilter) {}
+
+    Trigger rule(const CompiledRule& r) { return node(r, r.condition.root()); }
+
+  private:
+    // The more selective of two sets: longer shortest literal first, then fewer literals.
+    bool better(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) const {
+        auto shortest = [&](const std::vector<std::uint32_t>& v) {
+            std::size_t m = SIZE_MAX;
+            for (auto id : v) m = std::min(m, prefilter_.literal_length(id));
+            return v.empty() ? 0 : m;
+        };
+        const std::size_t sa = shortest(a), sb = shortest(b);
+        if (sa != sb) return sa > sb;
+        return a.size() < b.size();
+    }
+    Trigger best_of(std::vector<Trigger> parts) const {
+        Trigger best;
+        for (Trigger& t : parts) {
+            if (t && (!best || better(*t, *best))) best = std::move(t);
+        }
+        return best;
+    }
+    static Trigger union_of(std::vector<Trigger> parts) {
+        std::vector<std::uint32_t> out;
+        for (const Trigger& t : parts) {
+            if (!t) return std::nullopt;
+            out.insert(out.end(), t->begin(), t->end());
+        }
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        return out;
+    }
+    static Trigger group(const ValueGroup& g) {
+        std::vector<std::uint32_t> out;
+        for (const Predicate& p : g.alternatives) {
+            if (p.kind != Predicate::Kind::kString || p.literal == kNoLiteral) return std::nullopt;
+            out.push_back(p.literal);
+        }
+        if (out.empty()) return std::nullopt;
+        return out;
+    }
+    Trigger item(const DetectionItem& it) const {
+        if (it.negated || it.groups.empty()) return std::nullopt;
+        std::vector<Trigger> parts;
+        for (const ValueGroup& g : it.groups) parts.push_back(group(g));
+        return it.all ? best_of(std::move(parts)) : union_of(std::move(parts));
+    }
+    Trigger selection(const Selection& sel) const {
+        std::vector<Trigger> alternatives;
+        for (const auto& items : sel.alternatives) {
+            std::vector<Trigger> parts;
+            for (const DetectionItem& it : items) parts.push_back(item(it));
+            alternatives.push_back(best_of(std::move(parts)));
+        }
+        if (alternatives.empty()) return std::nullopt;
+        return union_of(std::move(alternatives));
+    }
+    Trigger node(const CompiledRule& r, std::uint32_t index) const {
+        const ConditionNode& n = r.condition.nodes()[index];
+        std::vector<Trigger> parts;
+        switch (n.kind) {
+            case ConditionNode::Kind::kSelection:
+                return selection(r.selections[n.operands[0]]);
+            case ConditionNode::Kind::kNot:
+                return std::nullopt;
+            case ConditionNode::Kind::kAnd:
+            case ConditionNode::Kind::kOr:
+                for (auto c : n.operands) parts.push_back(node(r, c));
+                return n.kind == ConditionNode::Kind::kAnd ? best_of(std::move(parts))
+                                                           : union_of(std::move(parts));
+            case ConditionNode::Kind::kOneOf:
+            case ConditionNode::Kind::kAllOf:
+                for (auto s : n.operands) parts.push_back(selection(r.selections[s]));
+                return n.kind == ConditionNode::Kind::kAllOf ? best_of(std::move(parts))
+                                                             : union_of(std::move(parts));
+        }
+        return std::nullopt;
+    }
+
+    const LiteralPrefilter& prefilter_;
+};
+
+// Gives every case-insensitive string test of a field a literal id.
+void assign_literals(CompiledRule& rule, FieldId event_id_field, LiteralPrefilter& prefilter) {
+    for (Selection& sel : rule.selections) {
+        for (auto& items : sel.alternatives) {
+            for (DetectionItem& item : items) {
+                // Event IDs are indexed already.
+                if (!item.keyword && item.field == event_id_field) continue;
+                for (ValueGroup& g : item.groups) {
+                    for (Predicate& p : g.alternatives) {
+                        if (p.kind != Predicate::Kind::kString || p.string.cased() ||
+                            p.string.required_literal().empty()) {
+                            continue;
+                        }
+                        p.literal =
+                            prefilter.add(item.keyword ? LiteralPrefilter::kAnyField : item.field,
+                                          p.string.required_literal());
+                        rule.keyword_literals =
+                            rule.keyword_literals || (item.keyword && p.literal != kNoLiteral);
+                    }
+                }
+            }
+        }
+    }
+}
+
 }  // namespace
+
+void RuleSet::Bucket::add(std::uint32_t rule, bool keyword_literals,
+                          const std::optional<std::vector<std::uint32_t>>& trigger) {
+    keywords = keywords || keyword_literals;
+    if (!trigger) {
+        always.push_back(rule);
+        return;
+    }
+    for (const std::uint32_t literal : *trigger) by_literal[literal].push_back(rule);
+}
 
 void RuleSet::finalize() {
     channels_.clear();
-    any_channel_.clear();
+    any_channel_ = Bucket{};
+    prefilter_ = LiteralPrefilter{};
     const FieldId event_id_field = names_.intern("EventID");
     for (std::uint32_t i = 0; i < rules_.size(); ++i) {
         rules_[i]->index = i;
+        assign_literals(*rules_[i], event_id_field, prefilter_);
+    }
+    if (auto compiled = prefilter_.compile(); !compiled) {
+        // Without automata every literal counts as present: slower, never wrong.
+        for (auto& r : rules_) {
+            for (Selection& sel : r->selections)
+                for (auto& items : sel.alternatives)
+                    for (DetectionItem& item : items)
+                        for (ValueGroup& g : item.groups)
+                            for (Predicate& p : g.alternatives) p.literal = kNoLiteral;
+        }
+        prefilter_ = LiteralPrefilter{};
+        report_.notes.push_back({{}, 0, {}, compiled.error().code, compiled.error().message});
+    }
+    TriggerFinder triggers(prefilter_);
+    for (std::uint32_t i = 0; i < rules_.size(); ++i) {
         const CompiledRule& rule = *rules_[i];
         IdSet ids;
         if (!rule.filter.event_ids.empty()) {
@@ -121,16 +262,18 @@ void RuleSet::finalize() {
         } else {
             ids = node_ids(rule, rule.condition.root(), event_id_field);
         }
+        const Trigger trigger = triggers.rule(rule);
         if (rule.filter.channels.empty()) {
-            any_channel_.push_back(i);
+            any_channel_.add(i, rule.keyword_literals, trigger);
             continue;
         }
         for (const std::string& channel : rule.filter.channels) {
             ChannelIndex& index = channels_[lower_ascii(channel)];
             if (!ids) {
-                index.any_id.push_back(i);
+                index.any_id.add(i, rule.keyword_literals, trigger);
             } else {
-                for (const std::int64_t id : *ids) index.by_id[id].push_back(i);
+                for (const std::int64_t id : *ids)
+                    index.by_id[id].add(i, rule.keyword_literals, trigger);
             }
         }
     }
@@ -144,7 +287,7 @@ RuleSet::Candidates RuleSet::candidates(std::string_view channel_lower,
     if (it == channels_.end()) return c;
     if (!it->second.any_id.empty()) c.any_id = &it->second.any_id;
     const auto id = it->second.by_id.find(event_id);
-    if (id != it->second.by_id.end()) c.by_id = &id->second;
+    if (id != it->second.by_id.end() && !id->second.empty()) c.by_id = &id->second;
     return c;
 }
 
@@ -171,6 +314,22 @@ bool RuleMatcher::passes_filter(const CompiledRule& rule, const core::Event& eve
     return true;
 }
 
+void RuleMatcher::collect(const RuleSet::Bucket* bucket, std::vector<std::uint32_t>& out) {
+    if (bucket == nullptr) return;
+    auto take = [&](std::uint32_t rule) {
+        if (stamp_[rule] == epoch_) return;
+        stamp_[rule] = epoch_;
+        out.push_back(rule);
+    };
+    for (const std::uint32_t r : bucket->always) take(r);
+    if (bucket->by_literal.empty()) return;
+    for (const std::uint32_t literal : literals_.found()) {
+        const auto it = bucket->by_literal.find(literal);
+        if (it == bucket->by_literal.end()) continue;
+        for (const std::uint32_t r : it->second) take(r);
+    }
+}
+
 void RuleMatcher::match(const core::Event& event, std::vector<const CompiledRule*>& hits) {
     hits.clear();
     channel_.clear();
@@ -184,20 +343,35 @@ void RuleMatcher::match(const core::Event& event, std::vector<const CompiledRule
     if (const core::Value* id = event.field("EventID")) event_id = id->to_int().value_or(-1);
     const RuleSet::Candidates c = rules_->candidates(channel_, event_id);
     if (c.by_id == nullptr && c.any_id == nullptr && c.any_channel == nullptr) return;
-    fields_.reset(event, rules_->field_names());
     const auto& rules = rules_->rules();
-    auto run = [&](const std::vector<std::uint32_t>* list, bool check_filter) {
-        if (list == nullptr) return;
-        for (const std::uint32_t i : *list) {
-            const CompiledRule& rule = *rules[i];
-            if (check_filter && !passes_filter(rule, event, channel_, event_id)) continue;
-            ++evaluations_;
-            if (rule.evaluate(fields_, memo_)) hits.push_back(&rule);
-        }
-    };
-    run(c.by_id, false);
-    run(c.any_id, false);
-    run(c.any_channel, true);
+    fields_.reset(event, rules_->field_names());
+    const bool keywords = (c.by_id != nullptr && c.by_id->keywords) ||
+                          (c.any_id != nullptr && c.any_id->keywords) ||
+                          (c.any_channel != nullptr && c.any_channel->keywords);
+    rules_->prefilter().scan(fields_, literals_, keywords);
+    fields_.set_literals(&literals_);
+    if (stamp_.size() != rules.size()) stamp_.assign(rules.size(), 0);
+    if (++epoch_ == 0) {  // wrapped: forget every stamp
+        std::fill(stamp_.begin(), stamp_.end(), 0);
+        epoch_ = 1;
+    }
+    candidates_.clear();
+    collect(c.by_id, candidates_);
+    collect(c.any_id, candidates_);
+    filtered_candidates_.clear();
+    collect(c.any_channel, filtered_candidates_);
+    // Rule order, so that results do not depend on which literals were found first.
+    std::sort(candidates_.begin(), candidates_.end());
+    std::sort(filtered_candidates_.begin(), filtered_candidates_.end());
+    for (const std::uint32_t i : candidates_) {
+        ++evaluations_;
+        if (rules[i]->evaluate(fields_, memo_)) hits.push_back(rules[i].get());
+    }
+    for (const std::uint32_t i : filtered_candidates_) {
+        if (!passes_filter(*rules[i], event, channel_, event_id)) continue;
+        ++evaluations_;
+        if (rules[i]->evaluate(fields_, memo_)) hits.push_back(rules[i].get());
+    }
 }
 
 }  // namespace vigie::sigma

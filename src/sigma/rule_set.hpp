@@ -12,12 +12,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/event.hpp"
 #include "sigma/compiled_rule.hpp"
+#include "sigma/literal_prefilter.hpp"
 #include "sigma/placeholders.hpp"
 
 namespace vigie::sigma {
@@ -65,20 +67,30 @@ class RuleSet {
     const std::vector<std::unique_ptr<CompiledRule>>& rules() const noexcept { return rules_; }
     const FieldNames& field_names() const noexcept { return names_; }
 
-    /// Candidate rules for an event of this channel (lower-cased) and event ID.
-    /// Both lists must be checked: rules of the channel and rules of any channel.
+    /// Rules that may match events of one (channel, event ID): those evaluated for every such
+    /// event, and those evaluated only when one of their literals was found.
+    struct Bucket {
+        std::vector<std::uint32_t> always;
+        std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> by_literal;
+        bool keywords = false;  ///< some rule needs the keyword (any-field) literals scanned
+        bool empty() const noexcept { return always.empty() && by_literal.empty(); }
+        void add(std::uint32_t rule, bool keyword_literals,
+                 const std::optional<std::vector<std::uint32_t>>& trigger);
+    };
+    /// The buckets for an event of this channel (lower-cased) and event ID; null when empty.
     struct Candidates {
-        const std::vector<std::uint32_t>* by_id = nullptr;
-        const std::vector<std::uint32_t>* any_id = nullptr;
-        const std::vector<std::uint32_t>* any_channel = nullptr;
+        const Bucket* by_id = nullptr;
+        const Bucket* any_id = nullptr;
+        const Bucket* any_channel = nullptr;  ///< rules whose filter must still be checked
     };
     Candidates candidates(std::string_view channel_lower, std::int64_t event_id) const;
+    const LiteralPrefilter& prefilter() const noexcept { return prefilter_; }
 
   private:
     friend class RuleLoader;
     struct ChannelIndex {
-        std::unordered_map<std::int64_t, std::vector<std::uint32_t>> by_id;
-        std::vector<std::uint32_t> any_id;
+        std::unordered_map<std::int64_t, Bucket> by_id;
+        Bucket any_id;
     };
 
     RuleSetOptions options_;
@@ -86,7 +98,8 @@ class RuleSet {
     std::vector<std::unique_ptr<CompiledRule>> rules_;
     LoadReport report_;
     std::unordered_map<std::string, ChannelIndex> channels_;
-    std::vector<std::uint32_t> any_channel_;
+    Bucket any_channel_;
+    LiteralPrefilter prefilter_;
     std::unordered_map<std::string, std::string> rule_files_by_id_;  // duplicate id detection
 };
 
@@ -103,9 +116,15 @@ class RuleMatcher {
   private:
     bool passes_filter(const CompiledRule& rule, const core::Event& event,
                        std::string_view channel_lower, std::int64_t event_id);
+    void collect(const RuleSet::Bucket* bucket, std::vector<std::uint32_t>& out);
 
     const RuleSet* rules_;
     EventFields fields_;
+    LiteralScratch literals_;
+    std::vector<std::uint32_t> stamp_;  // per rule: the event number that last listed it
+    std::uint32_t epoch_ = 0;
+    std::vector<std::uint32_t> candidates_;
+    std::vector<std::uint32_t> filtered_candidates_;
     std::vector<signed char> memo_;
     std::string channel_;
     std::uint64_t evaluations_ = 0;

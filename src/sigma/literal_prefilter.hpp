@@ -1,0 +1,101 @@
+// sigma/literal_prefilter.hpp - which rule literals occur in an event, all rules at once.
+//
+// Most predicates are "this text occurs in that field" (exact, prefix, suffix, substring, or a
+// wildcard pattern with a fixed part). Every such literal gets an id, and the literals of each
+// field are compiled into one multi-pattern automaton (Vectorscan, the portable Hyperscan). For
+// an event, each field is scanned once, folded, and the ids found are set in a bit set. Then:
+//   - a predicate whose literal was not found is false without looking at the text;
+//   - a rule that needs at least one of some literals (RuleSet computes which) is not evaluated
+//     at all when none was found.
+// So an event meets the few rules that can match it, not the thousand written for its type.
+//
+// The automata are immutable after compile() and shared by threads; each thread scans with its
+// own LiteralScratch.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/result.hpp"
+#include "sigma/event_fields.hpp"
+
+struct hs_database;
+struct hs_scratch;
+
+namespace vigie::sigma {
+
+inline constexpr std::uint32_t kNoLiteral = 0xFFFFFFFFu;
+/// Joins field texts for the keyword scan (ASCII unit separator: absent from event text).
+inline constexpr char kFieldSeparator = '\x1f';
+
+class LiteralScratch;
+
+class LiteralPrefilter {
+  public:
+    LiteralPrefilter();
+    ~LiteralPrefilter();
+    LiteralPrefilter(LiteralPrefilter&&) noexcept;
+    LiteralPrefilter& operator=(LiteralPrefilter&&) noexcept;
+
+    /// The id of `literal` (already folded) in `field`; equal literals share an id.
+    /// kAnyField: a keyword literal, looked for in every field of the event.
+    std::uint32_t add(FieldId field, std::string_view literal);
+    static constexpr FieldId kAnyField = FieldNames::kUnknown;
+    core::Result<void> compile();
+
+    std::size_t size() const noexcept { return literals_.size(); }
+    std::string_view literal(std::uint32_t id) const { return literals_[id].text; }
+    std::size_t literal_length(std::uint32_t id) const { return literals_[id].text.size(); }
+    /// Fields with literals, in id order (kAnyField last, if any).
+    const std::vector<FieldId>& fields() const noexcept { return field_ids_; }
+
+    /// Scans every occurrence of every prefiltered field of the event (and, with
+    /// `keywords`, every field for keyword literals); the results go to `scratch` (cleared
+    /// first).
+    void scan(EventFields& ev, LiteralScratch& scratch, bool keywords) const;
+
+  private:
+    friend class LiteralScratch;
+    struct Literal {
+        FieldId field;
+        std::string text;
+    };
+    struct FieldDatabase;
+
+    std::vector<Literal> literals_;
+    std::unordered_map<std::string, std::uint32_t> ids_;  // field id + '\0' + literal
+    std::vector<FieldId> field_ids_;
+    std::vector<std::unique_ptr<FieldDatabase>> databases_;  // parallel to field_ids_
+};
+
+/// Per-thread scan state and result.
+class LiteralScratch {
+  public:
+    LiteralScratch() = default;
+    ~LiteralScratch();
+    LiteralScratch(const LiteralScratch&) = delete;
+    LiteralScratch& operator=(const LiteralScratch&) = delete;
+
+    bool seen(std::uint32_t id) const noexcept { return (bits_[id >> 6] >> (id & 63)) & 1u; }
+    /// Whether keyword literals were looked for in this event (else they count as seen).
+    bool keywords_scanned() const noexcept { return keywords_scanned_; }
+    const std::vector<std::uint32_t>& found() const noexcept { return found_; }
+
+  private:
+    friend class LiteralPrefilter;
+    void prepare(const LiteralPrefilter& prefilter);
+    void clear();
+
+    const LiteralPrefilter* owner_ = nullptr;
+    hs_scratch* hs_ = nullptr;
+    std::vector<std::uint64_t> bits_;
+    std::vector<std::uint32_t> found_;
+    std::string joined_;  // every field's text, for the keyword scan
+    bool keywords_scanned_ = false;
+};
+
+}  // namespace vigie::sigma
