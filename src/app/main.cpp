@@ -33,7 +33,11 @@ int run(int argc, char** argv) {
     vigie::app::HuntCommandOptions hunt;
     CLI::App* hunt_cmd = app.add_subcommand(
         "hunt", "Run Sigma rules over event logs (EVTX, JSON/JSONL) and print a timeline");
-    hunt_cmd->add_option("--rules,-r", hunt.rules, "Sigma rule files or folders (repeatable)");
+    // One value per occurrence (-r A -r B): a list option would swallow the input paths.
+    hunt_cmd->add_option("--rules,-r", hunt.rules, "Sigma rule file or folder (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false);
     hunt_cmd
         ->add_option("--placeholders", hunt.placeholders,
                      "YAML file with values for %placeholders% (expand modifier)")

@@ -71,10 +71,9 @@ std::vector<std::string> key_field_names(const sigma::CompiledRule& rule,
     for (const KnownEvent& k : kKnown) {
         const bool channel_ok = std::find(rule.filter.channels.begin(), rule.filter.channels.end(),
                                           k.channel) != rule.filter.channels.end();
-        const bool id_ok = rule.filter.event_ids.empty() ||
-                           std::find(rule.filter.event_ids.begin(), rule.filter.event_ids.end(),
-                                     k.event_id) != rule.filter.event_ids.end();
-        if (channel_ok && id_ok && !rule.filter.event_ids.empty()) {
+        const bool id_ok = std::find(rule.event_ids.begin(), rule.event_ids.end(), k.event_id) !=
+                           rule.event_ids.end();
+        if (channel_ok && id_ok) {
             for (std::string_view f : k.fields) add_unique(out, f);
         }
     }

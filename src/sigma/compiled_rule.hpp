@@ -18,6 +18,8 @@ struct CompiledRule {
     std::shared_ptr<const RuleInfo> info;
     std::uint32_t index = 0;        ///< position in RuleSet::rules()
     bool keyword_literals = false;  ///< has keyword predicates with prefilter literals
+    /// The event IDs it can match (from its log source or its detection); empty: any.
+    std::vector<std::int64_t> event_ids;
     std::string target;  ///< log source target ("sysmon-1", "security-4688", "security", ...)
     EventFilter filter;
     std::vector<Selection> selections;

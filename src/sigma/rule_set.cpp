@@ -262,6 +262,7 @@ void RuleSet::finalize() {
         } else {
             ids = node_ids(rule, rule.condition.root(), event_id_field);
         }
+        if (ids) rules_[i]->event_ids.assign(ids->begin(), ids->end());
         const Trigger trigger = triggers.rule(rule);
         if (rule.filter.channels.empty()) {
             any_channel_.add(i, rule.keyword_literals, trigger);

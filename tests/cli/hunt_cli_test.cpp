@@ -1,0 +1,267 @@
+// `vigie hunt` and `vigie rules check` end to end: the built binary, rules written here, the
+// demo log, and the SigmaHQ corpus over the real attack recordings.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CommandResult {
+    int status = -1;
+    std::string out;
+};
+
+CommandResult run(const std::string& command) {
+    CommandResult r;
+    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), &pclose);
+    if (!pipe) return r;
+    char buf[65536];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0) r.out.append(buf, n);
+    const int raw = pclose(pipe.release());
+    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return r;
+}
+
+const std::string kVigie = std::string(VIGIE_BINARY_DIR) + "/vigie";
+const std::string kDemo = std::string(VIGIE_SOURCE_DIR) + "/tests/fixtures/demo.evtx";
+const fs::path kShared = VIGIE_SHARED_DATA;
+
+std::vector<std::string> lines(const std::string& s) {
+    std::vector<std::string> out;
+    std::istringstream in(s);
+    for (std::string l; std::getline(in, l);) out.push_back(l);
+    return out;
+}
+
+// A folder of rules written by the test, removed at the end.
+class RuleDir {
+  public:
+    RuleDir()
+        : path_(fs::temp_directory_path() /
+                ("vigie-hunt-" + std::to_string(getpid()) + "-" + std::to_string(counter_++))) {
+        fs::create_directories(path_);
+    }
+    ~RuleDir() { fs::remove_all(path_); }
+    void write(const std::string& name, const std::string& text) {
+        std::ofstream(path_ / name) << text;
+    }
+    std::string path() const { return path_.string(); }
+
+  private:
+    static inline int counter_ = 0;
+    fs::path path_;
+};
+
+const char* kServiceRule = R"(title: Clop Service Installed
+id: 11111111-0000-4000-8000-000000000001
+status: test
+level: critical
+tags: [attack.persistence, attack.t1543.003]
+logsource: {product: windows, service: system}
+detection:
+    selection:
+        EventID: 7045
+        ServiceName: SecurityCenterIBM
+    condition: selection
+)";
+
+const char* kNoteRule = R"(title: Ransom Note Written
+id: 11111111-0000-4000-8000-000000000002
+status: test
+level: high
+logsource: {product: windows, category: file_event}
+detection:
+    selection:
+        TargetFilename|endswith: '\ClopReadMe.txt'
+    condition: selection
+)";
+
+const char* kLogonRule = R"(title: Network Logon
+id: 11111111-0000-4000-8000-000000000003
+status: test
+level: low
+logsource: {product: windows, service: security}
+detection:
+    selection:
+        EventID: 4624
+        LogonType: 3
+    condition: selection
+)";
+
+}  // namespace
+
+TEST(HuntCli, JsonlDetectionsCarryTheIssueFields) {
+    RuleDir rules;
+    rules.write("service.yml", kServiceRule);
+    rules.write("note.yml", kNoteRule);
+    const CommandResult r =
+        run(kVigie + " hunt --no-summary --format jsonl -r " + rules.path() + " " + kDemo);
+    ASSERT_EQ(r.status, 0);
+    const auto out = lines(r.out);
+    ASSERT_EQ(out.size(), 2u);
+    simdjson::dom::parser parser;
+    simdjson::dom::element first;
+    ASSERT_EQ(parser.parse(out[0]).get(first), simdjson::SUCCESS);
+    EXPECT_EQ(std::string_view(first["timestamp"]), "2019-11-15T02:13:12.000000Z");
+    EXPECT_EQ(std::string_view(first["computer"]), "SRV-FICHIERS-01");
+    EXPECT_EQ(std::string_view(first["channel"]), "System");
+    EXPECT_EQ(int64_t(first["event_id"]), 7045);
+    EXPECT_GT(int64_t(first["record_id"]), 0);
+    EXPECT_EQ(std::string_view(first["level"]), "critical");
+    EXPECT_EQ(std::string_view(first["rule_id"]), "11111111-0000-4000-8000-000000000001");
+    EXPECT_EQ(std::string_view(first["rule_title"]), "Clop Service Installed");
+    EXPECT_EQ(std::string_view(first["tags"].at(0)), "attack.persistence");
+    EXPECT_EQ(std::string_view(first["file"]), kDemo);
+    EXPECT_EQ(std::string_view(first["fields"]["ImagePath"]), "C:\\Windows\\Temp\\wsvc.exe");
+    simdjson::dom::element second;
+    ASSERT_EQ(parser.parse(out[1]).get(second), simdjson::SUCCESS);
+    EXPECT_EQ(std::string_view(second["rule_title"]), "Ransom Note Written");
+    EXPECT_EQ(std::string_view(second["fields"]["TargetFilename"]),
+              "D:\\Partages\\Radiologie\\ClopReadMe.txt");
+}
+
+TEST(HuntCli, ExitStatusOneWhenNothingMatches) {
+    RuleDir rules;
+    rules.write("logon.yml",
+                std::string(kLogonRule)
+                    .replace(std::string(kLogonRule).find("LogonType: 3"), 12, "LogonType: 10"));
+    const CommandResult r = run(kVigie + " hunt --no-summary -r " + rules.path() + " " + kDemo);
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(HuntCli, ExitStatusTwoOnAMissingInput) {
+    RuleDir rules;
+    rules.write("logon.yml", kLogonRule);
+    const CommandResult r =
+        run(kVigie + " hunt --no-summary -r " + rules.path() + " /nonexistent.evtx 2>/dev/null");
+    EXPECT_EQ(r.status, 2);
+}
+
+TEST(HuntCli, MinLevelAndTimeRangeFilter) {
+    RuleDir rules;
+    rules.write("service.yml", kServiceRule);
+    rules.write("note.yml", kNoteRule);
+    rules.write("logon.yml", kLogonRule);
+    EXPECT_EQ(lines(run(kVigie + " hunt --no-summary -r " + rules.path() + " " + kDemo).out).size(),
+              3u);
+    EXPECT_EQ(
+        lines(run(kVigie + " hunt --no-summary --min-level high -r " + rules.path() + " " + kDemo)
+                  .out)
+            .size(),
+        2u);
+    EXPECT_EQ(lines(run(kVigie + " hunt --no-summary --from 2019-11-15T02:13:11Z -r " +
+                        rules.path() + " " + kDemo)
+                        .out)
+                  .size(),
+              2u);
+    EXPECT_EQ(lines(run(kVigie + " hunt --no-summary --to 2019-11-15T02:13:11Z -r " + rules.path() +
+                        " " + kDemo)
+                        .out)
+                  .size(),
+              1u);
+    EXPECT_EQ(run(kVigie + " hunt --no-summary --from yesterday -r " + rules.path() + " " + kDemo +
+                  " 2>/dev/null")
+                  .status,
+              2);
+}
+
+TEST(HuntCli, CsvHasAHeaderAndQuotesFields) {
+    RuleDir rules;
+    rules.write("note.yml", kNoteRule);
+    const auto out =
+        lines(run(kVigie + " hunt --no-summary --format csv -r " + rules.path() + " " + kDemo).out);
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0],
+              "timestamp,computer,channel,event_id,record_id,level,rule_title,rule_id,tags,file,"
+              "fields");
+    EXPECT_NE(out[1].find("2019-11-15T20:01:02.000000Z,SRV-FICHIERS-01,"), std::string::npos);
+    EXPECT_NE(out[1].find(",Ransom Note Written,"), std::string::npos);
+}
+
+TEST(HuntCli, TimelineIsInTimeOrderAcrossFiles) {
+    // The same log twice, plus rules firing on events days apart: output must interleave by time
+    // whatever the order of the files on the command line.
+    RuleDir rules;
+    rules.write("service.yml", kServiceRule);
+    rules.write("logon.yml", kLogonRule);
+    rules.write("note.yml", kNoteRule);
+    const auto copy =
+        fs::temp_directory_path() / ("vigie-hunt-copy-" + std::to_string(getpid()) + ".evtx");
+    fs::copy_file(kDemo, copy, fs::copy_options::overwrite_existing);
+    const auto out = lines(run(kVigie + " hunt --no-summary --format csv -r " + rules.path() + " " +
+                               copy.string() + " " + kDemo)
+                               .out);
+    fs::remove(copy);
+    ASSERT_EQ(out.size(), 7u);
+    for (std::size_t i = 2; i < out.size(); ++i) {
+        EXPECT_LE(out[i - 1].substr(0, 27), out[i].substr(0, 27)) << out[i - 1] << "\n" << out[i];
+    }
+}
+
+TEST(HuntCli, ABrokenRuleIsReportedAndTheOthersStillRun) {
+    RuleDir rules;
+    rules.write("note.yml", kNoteRule);
+    rules.write("broken.yml",
+                "title: Broken\nlogsource: {product: windows, service: system}\n"
+                "detection:\n    selection:\n        EventID|nosuchmodifier: 7045\n"
+                "    condition: selection\n");
+    const CommandResult check = run(kVigie + " rules check " + rules.path());
+    EXPECT_EQ(check.status, 1);
+    EXPECT_NE(check.out.find("rejected  " + rules.path() + "/broken.yml:5"), std::string::npos)
+        << check.out;
+    EXPECT_NE(check.out.find("unknown modifier 'nosuchmodifier'"), std::string::npos);
+    EXPECT_NE(check.out.find("rules loaded 1"), std::string::npos);
+    const CommandResult hunt = run(kVigie + " hunt --no-summary -r " + rules.path() + " " + kDemo);
+    EXPECT_EQ(hunt.status, 0);
+    EXPECT_EQ(lines(hunt.out).size(), 1u);
+}
+
+TEST(HuntCli, SummaryCountsHostsLevelsAndUncoveredEventTypes) {
+    RuleDir rules;
+    rules.write("note.yml", kNoteRule);
+    const CommandResult r =
+        run(kVigie + " hunt --summary -o /dev/null -r " + rules.path() + " " + kDemo + " 2>&1");
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("11 read"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("detections 1: critical 0, high 1"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("SRV-FICHIERS-01"), std::string::npos);
+    EXPECT_NE(r.out.find("Security 4624"), std::string::npos) << "uncovered pair listed";
+}
+
+TEST(HuntCli, SigmaHQCorpusOverTheAttackSamples) {
+    if (!fs::is_directory(kShared / "evtx-attack-samples") ||
+        !fs::is_directory(kShared / "sigma/rules")) {
+        GTEST_SKIP() << "shared data absent: " << kShared;
+    }
+    std::string args;
+    for (const char* d : {"rules", "rules-emerging-threats", "rules-threat-hunting", "rules-dfir",
+                          "rules-compliance", "rules-placeholder"}) {
+        args += " -r " + (kShared / "sigma" / d).string();
+    }
+    const CommandResult r = run(kVigie + " hunt --summary --format jsonl" + args + " '" +
+                                (kShared / "evtx-attack-samples").string() +
+                                "' 2>/tmp/vigie-hunt-summary-" + std::to_string(getpid()));
+    EXPECT_EQ(r.status, 0);
+    const auto out = lines(r.out);
+    EXPECT_GT(out.size(), 1000u);
+    simdjson::dom::parser parser;
+    std::string previous;
+    for (const std::string& l : out) {
+        simdjson::dom::element e;
+        ASSERT_EQ(parser.parse(l).get(e), simdjson::SUCCESS) << l;
+        const std::string t{std::string_view(e["timestamp"])};
+        EXPECT_LE(previous, t);
+        previous = t;
+    }
+    fs::remove("/tmp/vigie-hunt-summary-" + std::to_string(getpid()));
+}
