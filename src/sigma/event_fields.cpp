@@ -101,4 +101,8 @@ bool EventFields::literal_seen(std::uint32_t id) const noexcept {
     return literals_ == nullptr || literals_->seen(id);
 }
 
+bool EventFields::regex_possible(std::uint32_t slot) const noexcept {
+    return literals_ == nullptr || literals_->regex_possible(slot);
+}
+
 }  // namespace vigie::sigma

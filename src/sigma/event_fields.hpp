@@ -63,6 +63,7 @@ class EventFields {
     /// literal counts as possibly present.
     void set_literals(const LiteralScratch* literals) noexcept { literals_ = literals; }
     bool literal_seen(std::uint32_t id) const noexcept;
+    bool regex_possible(std::uint32_t slot) const noexcept;
 
   private:
     const core::Event* event_ = nullptr;

@@ -83,10 +83,24 @@ class LiteralScratch {
     bool seen(std::uint32_t id) const noexcept { return (bits_[id >> 6] >> (id & 63)) & 1u; }
     /// Whether keyword literals were looked for in this event (else they count as seen).
     bool keywords_scanned() const noexcept { return keywords_scanned_; }
+    /// Whether the regular expression in this slot may match (regex_prefilter.hpp).
+    bool regex_possible(std::uint32_t slot) const noexcept {
+        return (regex_bits_[slot >> 6] >> (slot & 63)) & 1u;
+    }
+    void clear_regexes(std::size_t slots) {
+        for (const std::uint32_t s : regexes_set_) regex_bits_[s >> 6] = 0;
+        regexes_set_.clear();
+        if (regex_bits_.size() != (slots + 63) / 64) regex_bits_.assign((slots + 63) / 64, 0);
+    }
+    void set_regex_possible(std::uint32_t slot) {
+        regex_bits_[slot >> 6] |= std::uint64_t{1} << (slot & 63);
+        regexes_set_.push_back(slot);
+    }
     const std::vector<std::uint32_t>& found() const noexcept { return found_; }
 
   private:
     friend class LiteralPrefilter;
+    friend class RegexPrefilter;
     void prepare(const LiteralPrefilter& prefilter);
     void clear();
 
@@ -96,6 +110,10 @@ class LiteralScratch {
     std::vector<std::uint32_t> found_;
     std::string joined_;  // every field's text, for the keyword scan
     bool keywords_scanned_ = false;
+    std::vector<std::uint64_t> regex_bits_;
+    std::vector<std::uint32_t> regexes_set_;
+    std::vector<std::vector<int>> atoms_by_filter_;
+    std::vector<int> potentials_;
 };
 
 }  // namespace vigie::sigma

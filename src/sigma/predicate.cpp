@@ -230,6 +230,7 @@ bool Predicate::evaluate(FieldId field, EventFields& ev) const {
             if (first == EventFields::kNone) return false;
             // The prefilter saw every occurrence of the field: no literal, no match.
             if (literal != 0xFFFFFFFFu && !ev.literal_seen(literal)) return false;
+            if (regex_slot != 0xFFFFFFFFu && !ev.regex_possible(regex_slot)) return false;
             for (std::uint32_t i = first; i != EventFields::kNone; i = ev.next(i)) {
                 if (test_one(i, ev)) return true;
             }

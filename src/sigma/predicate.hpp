@@ -64,6 +64,8 @@ struct Predicate {
     std::shared_ptr<const re2::RE2> regex;                       ///< kRegex (shared by rule copies)
     /// kString: id of its literal in the RuleSet's prefilter (0xFFFFFFFF: none).
     std::uint32_t literal = 0xFFFFFFFFu;
+    /// kRegex: its slot in the RuleSet's regex prefilter (0xFFFFFFFF: always run).
+    std::uint32_t regex_slot = 0xFFFFFFFFu;
 
     /// Evaluates the predicate for field `field` (FieldNames::kUnknown: absent) of `ev`.
     bool evaluate(FieldId field, EventFields& ev) const;

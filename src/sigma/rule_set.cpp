@@ -4,6 +4,8 @@
 #include <optional>
 #include <set>
 
+#include <re2/re2.h>
+
 #include "sigma/case_fold.hpp"
 
 namespace vigie::sigma {
@@ -194,8 +196,10 @@ class TriggerFinder {
     const LiteralPrefilter& prefilter_;
 };
 
-// Gives every case-insensitive string test of a field a literal id.
-void assign_literals(CompiledRule& rule, FieldId event_id_field, LiteralPrefilter& prefilter) {
+// Gives every case-insensitive string test of a field a literal id, and every regular
+// expression on a field a slot in the regex prefilter.
+void assign_literals(CompiledRule& rule, FieldId event_id_field, LiteralPrefilter& prefilter,
+                     RegexPrefilter& regexes) {
     for (Selection& sel : rule.selections) {
         for (auto& items : sel.alternatives) {
             for (DetectionItem& item : items) {
@@ -203,6 +207,10 @@ void assign_literals(CompiledRule& rule, FieldId event_id_field, LiteralPrefilte
                 if (!item.keyword && item.field == event_id_field) continue;
                 for (ValueGroup& g : item.groups) {
                     for (Predicate& p : g.alternatives) {
+                        if (p.kind == Predicate::Kind::kRegex && !item.keyword) {
+                            p.regex_slot = regexes.add(item.field, p.regex->pattern());
+                            continue;
+                        }
                         if (p.kind != Predicate::Kind::kString || p.string.cased() ||
                             p.string.required_literal().empty()) {
                             continue;
@@ -235,11 +243,13 @@ void RuleSet::finalize() {
     channels_.clear();
     any_channel_ = Bucket{};
     prefilter_ = LiteralPrefilter{};
+    regex_prefilter_ = RegexPrefilter{};
     const FieldId event_id_field = names_.intern("EventID");
     for (std::uint32_t i = 0; i < rules_.size(); ++i) {
         rules_[i]->index = i;
-        assign_literals(*rules_[i], event_id_field, prefilter_);
+        assign_literals(*rules_[i], event_id_field, prefilter_, regex_prefilter_);
     }
+    regex_prefilter_.compile(prefilter_);
     if (auto compiled = prefilter_.compile(); !compiled) {
         // Without automata every literal counts as present: slower, never wrong.
         for (auto& r : rules_) {
@@ -247,9 +257,13 @@ void RuleSet::finalize() {
                 for (auto& items : sel.alternatives)
                     for (DetectionItem& item : items)
                         for (ValueGroup& g : item.groups)
-                            for (Predicate& p : g.alternatives) p.literal = kNoLiteral;
+                            for (Predicate& p : g.alternatives) {
+                                p.literal = kNoLiteral;
+                                p.regex_slot = kNoRegexSlot;
+                            }
         }
         prefilter_ = LiteralPrefilter{};
+        regex_prefilter_ = RegexPrefilter{};
         report_.notes.push_back({{}, 0, {}, compiled.error().code, compiled.error().message});
     }
     TriggerFinder triggers(prefilter_);
@@ -350,6 +364,7 @@ void RuleMatcher::match(const core::Event& event, std::vector<const CompiledRule
                           (c.any_id != nullptr && c.any_id->keywords) ||
                           (c.any_channel != nullptr && c.any_channel->keywords);
     rules_->prefilter().scan(fields_, literals_, keywords);
+    rules_->regex_prefilter().resolve(fields_, literals_);
     fields_.set_literals(&literals_);
     if (stamp_.size() != rules.size()) stamp_.assign(rules.size(), 0);
     if (++epoch_ == 0) {  // wrapped: forget every stamp

@@ -21,6 +21,7 @@
 #include "sigma/compiled_rule.hpp"
 #include "sigma/literal_prefilter.hpp"
 #include "sigma/placeholders.hpp"
+#include "sigma/regex_prefilter.hpp"
 
 namespace vigie::sigma {
 
@@ -85,6 +86,7 @@ class RuleSet {
     };
     Candidates candidates(std::string_view channel_lower, std::int64_t event_id) const;
     const LiteralPrefilter& prefilter() const noexcept { return prefilter_; }
+    const RegexPrefilter& regex_prefilter() const noexcept { return regex_prefilter_; }
 
   private:
     friend class RuleLoader;
@@ -100,6 +102,7 @@ class RuleSet {
     std::unordered_map<std::string, ChannelIndex> channels_;
     Bucket any_channel_;
     LiteralPrefilter prefilter_;
+    RegexPrefilter regex_prefilter_;
     std::unordered_map<std::string, std::string> rule_files_by_id_;  // duplicate id detection
 };
 
