@@ -265,3 +265,40 @@ TEST(HuntCli, SigmaHQCorpusOverTheAttackSamples) {
     }
     fs::remove("/tmp/vigie-hunt-summary-" + std::to_string(getpid()));
 }
+
+TEST(RulesCheckCli, EveryWindowsRuleOfSigmaHQLoadsOrIsRejectedForAStatedReason) {
+    if (!fs::is_directory(kShared / "sigma/rules"))
+        GTEST_SKIP() << "shared data absent: " << kShared;
+    std::string dirs;
+    for (const char* d : {"rules", "rules-emerging-threats", "rules-threat-hunting", "rules-dfir",
+                          "rules-compliance", "rules-placeholder"}) {
+        dirs += " " + (kShared / "sigma" / d).string();
+    }
+    // Without placeholder values, the rules using `expand` are rejected and say which value is
+    // missing; every other rejection is a log source that is not a Windows event log.
+    const CommandResult bare = run(kVigie + " rules check --rejected-only" + dirs);
+    EXPECT_EQ(bare.status, 1);
+    std::size_t placeholder = 0, not_windows = 0, other = 0;
+    for (const std::string& l : lines(bare.out)) {
+        if (!l.starts_with("rejected  ")) continue;
+        if (l.find("placeholder %") != std::string::npos &&
+            l.find("is not configured") != std::string::npos) {
+            ++placeholder;
+        } else if (l.find("is not a Windows event log") != std::string::npos ||
+                   l.find("names no Windows product") != std::string::npos) {
+            ++not_windows;
+        } else {
+            ++other;
+            ADD_FAILURE() << l;
+        }
+    }
+    EXPECT_GT(placeholder, 0u);
+    EXPECT_GT(not_windows, 800u);
+    EXPECT_EQ(other, 0u);
+    // With the example placeholder file, only non-Windows sources remain rejected.
+    const CommandResult configured =
+        run(kVigie + " rules check --rejected-only --placeholders " + VIGIE_SOURCE_DIR +
+            "/config/placeholders.example.yml" + dirs);
+    EXPECT_EQ(configured.out.find("placeholder %"), std::string::npos);
+    EXPECT_NE(configured.out.find("rules loaded 28"), std::string::npos) << configured.out;
+}
