@@ -272,7 +272,8 @@ TEST(RulesCheckCli, EveryWindowsRuleOfSigmaHQLoadsOrIsRejectedForAStatedReason) 
     std::string dirs;
     for (const char* d : {"rules", "rules-emerging-threats", "rules-threat-hunting", "rules-dfir",
                           "rules-compliance", "rules-placeholder"}) {
-        dirs += " " + (kShared / "sigma" / d).string();
+        dirs += ' ';
+        dirs += (kShared / "sigma" / d).string();
     }
     // Without placeholder values, the rules using `expand` are rejected and say which value is
     // missing; every other rejection is a log source that is not a Windows event log.
@@ -296,9 +297,10 @@ TEST(RulesCheckCli, EveryWindowsRuleOfSigmaHQLoadsOrIsRejectedForAStatedReason) 
     EXPECT_GT(not_windows, 800u);
     EXPECT_EQ(other, 0u);
     // With the example placeholder file, only non-Windows sources remain rejected.
+    const std::string placeholders =
+        std::string(VIGIE_SOURCE_DIR) + "/config/placeholders.example.yml";
     const CommandResult configured =
-        run(kVigie + " rules check --rejected-only --placeholders " + VIGIE_SOURCE_DIR +
-            "/config/placeholders.example.yml" + dirs);
+        run(kVigie + " rules check --rejected-only --placeholders " + placeholders + dirs);
     EXPECT_EQ(configured.out.find("placeholder %"), std::string::npos);
     EXPECT_NE(configured.out.find("rules loaded 28"), std::string::npos) << configured.out;
 }
