@@ -10,7 +10,7 @@ packages=(
   libsimdjson-dev libcli11-dev libfmt-dev libzstd-dev libxxhash-dev zlib1g-dev
   libyaml-cpp-dev libre2-dev libvectorscan-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev libevtx-utils time python3
+  libgtest-dev libgmock-dev libbenchmark-dev libevtx-utils time python3 zstd
 )
 
 missing=()

@@ -81,6 +81,17 @@ Result<std::unique_ptr<ByteSource>> open_file(const std::string& path) {
         new FileSource(fd, static_cast<std::uint64_t>(st.st_size), path));
 }
 
+Result<std::unique_ptr<ByteSource>> file_source_from_fd(int fd, std::string name) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return fail(ErrorCode::kInvalidArgument, "not a regular file",
+                    Location{name, Location::kNone, {}, 0});
+    }
+    return std::unique_ptr<ByteSource>(
+        new FileSource(fd, static_cast<std::uint64_t>(st.st_size), std::move(name)));
+}
+
 std::unique_ptr<ByteSource> memory_source(std::span<const std::uint8_t> bytes, std::string name) {
     return std::make_unique<MemorySource>(bytes, std::move(name));
 }

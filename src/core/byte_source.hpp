@@ -25,6 +25,8 @@ class ByteSource {
 };
 
 Result<std::unique_ptr<ByteSource>> open_file(const std::string& path);
+/// A source over an open regular file; takes ownership of `fd`. `name` is used in messages.
+Result<std::unique_ptr<ByteSource>> file_source_from_fd(int fd, std::string name);
 /// A source over bytes owned by the caller, which must outlive it.
 std::unique_ptr<ByteSource> memory_source(std::span<const std::uint8_t> bytes,
                                           std::string name = "<memory>");

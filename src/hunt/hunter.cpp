@@ -44,7 +44,13 @@ class Worker {
             if (rule->info->level < o.min_level) continue;
             Detection d;
             d.timestamp = e.timestamp;
+            // EventRecordID as Windows shows it; the EVTX record header's number only when the
+            // event has none (files cut out of larger logs renumber their headers).
             d.record_id = e.record_id;
+            if (const core::Value* id = e.field("EventRecordID")) {
+                if (auto n = id->to_int(); n && *n >= 0)
+                    d.record_id = static_cast<std::uint64_t>(*n);
+            }
             d.event_id = event_id;
             d.rule = rule->index;
             d.file = file;

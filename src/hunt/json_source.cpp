@@ -1,17 +1,36 @@
 #include "hunt/json_source.hpp"
 
+#include "core/sequential_input.hpp"
+#include "json/event_reader.hpp"
+
 namespace vigie::hunt {
 
 core::Result<JsonInputStats> read_json_input(
-    const InputFile& input, const std::string&,
-    const std::function<void(const core::Event&, std::uint64_t order)>&) {
-    return core::fail(core::ErrorCode::kUnsupported, "JSON input is not available yet",
-                      {input.path, core::Location::kNone, {}, 0});
+    const InputFile& input, const std::string& format,
+    const std::function<void(const core::Event&, std::uint64_t order)>& visit) {
+    const auto shape = json::parse_json_format(format);
+    if (!shape) {
+        return core::fail(core::ErrorCode::kInvalidArgument,
+                          "unknown JSON input format '" + format + "'",
+                          {input.path, core::Location::kNone, {}, 0});
+    }
+    auto stream = core::open_sequential(input.path);
+    if (!stream) return stream.error();
+    json::JsonReadOptions options;
+    options.format = *shape;
+    auto stats = json::read_json_events(
+        **stream, options,
+        [&](const core::Event& e, const json::JsonEventInfo& info) { visit(e, info.index); });
+    if (!stats) return stats.error();
+    JsonInputStats out;
+    out.events = stats->events;
+    out.skipped = stats->malformed + stats->oversized;
+    out.problems = std::move(stats->problems);
+    return out;
 }
 
 core::Result<std::unique_ptr<core::ByteSource>> open_decompressed(const InputFile& input) {
-    return core::fail(core::ErrorCode::kUnsupported, "compressed input is not available yet",
-                      {input.path, core::Location::kNone, {}, 0});
+    return core::open_random_access(input.path);
 }
 
 }  // namespace vigie::hunt

@@ -304,3 +304,29 @@ TEST(RulesCheckCli, EveryWindowsRuleOfSigmaHQLoadsOrIsRejectedForAStatedReason) 
     EXPECT_EQ(configured.out.find("placeholder %"), std::string::npos);
     EXPECT_NE(configured.out.find("rules loaded 28"), std::string::npos) << configured.out;
 }
+
+TEST(HuntCli, JsonLinesPlainGzipAndZstdGiveTheSameTimelineAsTheEvtx) {
+    RuleDir rules;
+    rules.write("service.yml", kServiceRule);
+    rules.write("note.yml", kNoteRule);
+    rules.write("logon.yml", kLogonRule);
+    const std::string dir = rules.path();
+    ASSERT_EQ(run(kVigie + " dump " + kDemo + " > " + dir + "/demo.jsonl").status, 0);
+    ASSERT_EQ(run("gzip -c " + dir + "/demo.jsonl > " + dir + "/demo2.jsonl.gz").status, 0);
+    ASSERT_EQ(run("zstd -q -c " + dir + "/demo.jsonl > " + dir + "/demo3.jsonl.zst").status, 0);
+    auto timeline = [&](const std::string& input) {
+        std::vector<std::string> out;
+        for (const std::string& l :
+             lines(run(kVigie + " hunt --no-summary --format csv -r " + dir + "/service.yml -r " +
+                       dir + "/note.yml -r " + dir + "/logon.yml " + input)
+                       .out)) {
+            out.push_back(l.substr(0, l.find(",/")));  // drop the file column and after
+        }
+        return out;
+    };
+    const auto from_evtx = timeline(kDemo);
+    ASSERT_EQ(from_evtx.size(), 4u);
+    EXPECT_EQ(timeline(dir + "/demo.jsonl"), from_evtx);
+    EXPECT_EQ(timeline(dir + "/demo2.jsonl.gz"), from_evtx);
+    EXPECT_EQ(timeline(dir + "/demo3.jsonl.zst"), from_evtx);
+}
