@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# fuzz/make_seed_corpus.sh DIR - fills DIR with seed inputs for evtx_file_fuzzer.
+# fuzz/make_seed_corpus.sh DIR - fills DIR/evtx, DIR/json and DIR/sigma with seed inputs for
+# evtx_file_fuzzer, json_events_fuzzer and sigma_rule_fuzzer.
 #
 # Seeds are the real logs in ../shared/data (sigma regression data and evtx-attack-samples),
 # plus a 69632-byte prefix of each (file header + first chunk): libFuzzer mutates small inputs
@@ -20,7 +21,7 @@ if [[ ! -d "$data" ]]; then
     exit 0
 fi
 
-mkdir -p "$out"
+mkdir -p "$out/evtx" "$out/json" "$out/sigma"
 count=0
 for sub in sigma/regression_data evtx-attack-samples; do
     [[ -d "$data/$sub" ]] || { echo "make_seed_corpus: $data/$sub missing, skipped" >&2; continue; }
@@ -28,10 +29,26 @@ for sub in sigma/regression_data evtx-attack-samples; do
         # Flatten the relative path: names repeat across folders and some contain spaces.
         rel="${f#"$data"/}"
         name="${rel//[^A-Za-z0-9._-]/_}"
-        cp -- "$f" "$out/$name"
-        head -c 69632 -- "$f" >"$out/head_$name"
-        dd if="$f" of="$out/chunk_$name" bs=4096 skip=1 count=16 status=none
+        cp -- "$f" "$out/evtx/$name"
+        head -c 69632 -- "$f" >"$out/evtx/head_$name"
+        dd if="$f" of="$out/evtx/chunk_$name" bs=4096 skip=1 count=16 status=none
         count=$((count + 1))
     done < <(find "$data/$sub" -type f -name '*.evtx' -print0)
+done
+# JSON: the evtx crate's renderings of the regression data, and a few other shapes.
+if [[ -d "$data/sigma/regression_data" ]]; then
+    find "$data/sigma/regression_data" -type f -name '*.json' | head -n 60 | while IFS= read -r f; do
+        cp -- "$f" "$out/json/$(basename "$f")"
+    done
+fi
+printf '{"winlog":{"channel":"Security","event_id":4624,"event_data":{"LogonType":"3"}}}\n' >"$out/json/ecs.jsonl"
+printf '[{"Hostname":"PC","EventID":1,"EventTime":"2019-11-15 20:01:02"}]' >"$out/json/flat.json"
+# Sigma: the published rules (every modifier and condition form appears somewhere) and ours.
+for dir in "$data"/sigma/rules* rules; do
+    [[ -d "$dir" ]] || continue
+    find "$dir" -type f -name '*.yml' | while IFS= read -r f; do
+        rel="${f#"$data"/}"
+        cp -- "$f" "$out/sigma/${rel//[^A-Za-z0-9._-]/_}"
+    done
 done
 echo "make_seed_corpus: $count logs -> $(find "$out" -type f | wc -l) seeds in $out"

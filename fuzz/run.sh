@@ -1,45 +1,67 @@
 #!/usr/bin/env bash
-# fuzz/run.sh SECONDS - builds build-fuzz and runs evtx_file_fuzzer for SECONDS seconds.
+# fuzz/run.sh SECONDS [TARGET...] - builds build-fuzz and runs the fuzz targets, SECONDS split
+# between them (default: all three: evtx_file_fuzzer half the time, json_events_fuzzer and
+# sigma_rule_fuzzer a quarter each).
 #
 # Exits nonzero when libFuzzer finds a crash, leak or timeout; the reproducer is written to
-# build-fuzz/ as crash-*, leak-* or timeout-* (replay it: build-fuzz/fuzz/evtx_file_fuzzer FILE).
+# build-fuzz/ as crash-*, leak-* or timeout-* (replay it: build-fuzz/fuzz/<target> FILE).
 set -euo pipefail
 
-if [[ $# -ne 1 || ! "$1" =~ ^[0-9]+$ ]]; then
-    echo "usage: $0 SECONDS" >&2
+if [[ $# -lt 1 || ! "$1" =~ ^[0-9]+$ ]]; then
+    echo "usage: $0 SECONDS [evtx_file_fuzzer|json_events_fuzzer|sigma_rule_fuzzer]..." >&2
     exit 2
 fi
 seconds="$1"
+shift
+targets=("$@")
+[[ ${#targets[@]} -gt 0 ]] || targets=(evtx_file_fuzzer json_events_fuzzer sigma_rule_fuzzer)
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DVIGIE_FUZZ=ON -DVIGIE_TESTS=OFF \
     -DVIGIE_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
-cmake --build build-fuzz --target evtx_file_fuzzer
+cmake --build build-fuzz --target "${targets[@]}"
 
-# Seeds are made once; the working corpus grows across runs and keeps what the fuzzer learnt.
-if [[ ! -d build-fuzz/seeds ]]; then
+# Seeds are made once; the working corpora grow across runs and keep what the fuzzers learnt.
+if [[ ! -d build-fuzz/seeds/sigma ]]; then
+    rm -rf build-fuzz/seeds
     fuzz/make_seed_corpus.sh build-fuzz/seeds
 fi
-mkdir -p build-fuzz/corpus
-dirs=(build-fuzz/corpus)
-[[ -d build-fuzz/seeds ]] && dirs+=(build-fuzz/seeds)
 
-log="build-fuzz/fuzz-$(date +%Y%m%d-%H%M%S).log"
+# Share of SECONDS for each target (the EVTX reader, the largest parser, gets the most).
+share() {
+    if [[ ${#targets[@]} -eq 3 ]]; then
+        case "$1" in evtx_file_fuzzer) echo $((seconds / 2)) ;; *) echo $((seconds / 4)) ;; esac
+    else
+        echo $((seconds / ${#targets[@]}))
+    fi
+}
+
 status=0
-# The libraries are built with -fno-sanitize-recover=undefined; halt_on_error also covers any
-# code that is not, so a UBSan report stops the run instead of scrolling past.
-UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
-ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" \
-    build-fuzz/fuzz/evtx_file_fuzzer "${dirs[@]}" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=1100000 \
-    -print_final_stats=1 -artifact_prefix=build-fuzz/ 2>&1 | tee "$log" || status=$?
-
-execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)"
-echo "run.sh: ${execs:-?} executions in ${seconds}s, corpus $(find build-fuzz/corpus -type f | wc -l) files, log $log"
-if [[ $status -eq 0 ]] && grep -qE '^==[0-9]+==ERROR|^SUMMARY: |Test unit written to' "$log"; then
-    status=1
-fi
-if [[ $status -ne 0 ]]; then
-    echo "run.sh: the fuzzer found a problem (exit $status); see $log" >&2
-fi
+for target in "${targets[@]}"; do
+    kind="${target%%_*}"  # evtx, json, sigma
+    t="$(share "$target")"
+    [[ "$t" -ge 1 ]] || t=1
+    mkdir -p "build-fuzz/corpus/$kind"
+    dirs=("build-fuzz/corpus/$kind")
+    [[ -d "build-fuzz/seeds/$kind" ]] && dirs+=("build-fuzz/seeds/$kind")
+    log="build-fuzz/fuzz-$target-$(date +%Y%m%d-%H%M%S).log"
+    target_status=0
+    # The libraries are built with -fno-sanitize-recover=undefined; halt_on_error also covers
+    # any code that is not, so a UBSan report stops the run instead of scrolling past.
+    UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" \
+        "build-fuzz/fuzz/$target" "${dirs[@]}" \
+        -max_total_time="$t" -timeout=10 -rss_limit_mb=2048 -max_len=1100000 \
+        -print_final_stats=1 -artifact_prefix=build-fuzz/ >"$log" 2>&1 || target_status=$?
+    execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n1)"
+    echo "run.sh: $target: ${execs:-?} executions in ${t}s, corpus $(find "build-fuzz/corpus/$kind" -type f | wc -l) files, log $log"
+    if [[ $target_status -eq 0 ]] && grep -qE '^==[0-9]+==ERROR|^SUMMARY: |Test unit written to' "$log"; then
+        target_status=1
+    fi
+    if [[ $target_status -ne 0 ]]; then
+        tail -n 40 "$log" >&2
+        echo "run.sh: $target found a problem (exit $target_status); see $log" >&2
+        status=$target_status
+    fi
+done
 exit "$status"

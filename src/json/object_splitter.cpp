@@ -6,7 +6,7 @@
 namespace vigie::json {
 
 ObjectSplitter::ObjectSplitter(core::SequentialInput& input, std::size_t max_object_bytes)
-    : input_(input), max_object_(max_object_bytes), buffer_(1u << 20) {}
+    : input_(input), max_object_(max_object_bytes), buffer_(64u << 10) {}
 
 core::Result<bool> ObjectSplitter::fill() {
     if (eof_) return false;

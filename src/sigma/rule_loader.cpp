@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -22,6 +23,79 @@ struct ParsedFile {
     std::vector<YAML::Node> documents;
     std::optional<core::Error> error;
 };
+
+// What yaml-cpp is given must be YAML text: its parser loops and eats memory on some control
+// characters (found by fuzzing: three bytes ",\x01\x01"), and a rule file has no use for them
+// (YAML 1.2 allows only tab, line feed and carriage return below 0x20). Huge files are refused
+// before parsing too.
+constexpr std::size_t kMaxRuleFileBytes = 4u << 20;
+
+std::optional<core::Error> check_text(const std::string& yaml, const std::string& file) {
+    if (yaml.size() > kMaxRuleFileBytes) {
+        return core::fail(
+            core::ErrorCode::kLimitExceeded,
+            "rule file larger than " + std::to_string(kMaxRuleFileBytes >> 20) + " MiB",
+            {file, core::Location::kNone, {}, 0});
+    }
+    std::uint32_t line = 1;
+    for (const char ch : yaml) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '\n') ++line;
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+            char hex[8];
+            std::snprintf(hex, sizeof(hex), "0x%02X", c);
+            return core::fail(core::ErrorCode::kParse,
+                              std::string("YAML: control character ") + hex + " is not allowed",
+                              {file, core::Location::kNone, {}, line});
+        }
+    }
+    return std::nullopt;
+}
+
+// The documents of a multi-document file, each padded with the newlines that precede it so that
+// yaml-cpp's line numbers stay those of the file. Documents are split at the markers the YAML
+// specification forbids inside any content ("---" or "..." at the start of a line); yaml-cpp's
+// own LoadAll is not used because it loops forever on some invalid input (",", fixed upstream
+// in 2024, after the version Debian 12 ships).
+std::vector<std::string> split_documents(const std::string& yaml) {
+    std::vector<std::string> out;
+    std::string current;
+    std::size_t line = 0, current_first_line = 0;
+    auto marker = [](std::string_view l, std::string_view m) {
+        return l.substr(0, 3) == m &&
+               (l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r');
+    };
+    auto flush = [&] {
+        if (current.find_first_not_of(" \t\r\n") != std::string::npos) {
+            out.push_back(std::string(current_first_line, '\n') + current);
+        }
+        current.clear();
+    };
+    std::size_t pos = 0;
+    while (pos <= yaml.size()) {
+        std::size_t end = yaml.find('\n', pos);
+        if (end == std::string::npos) end = yaml.size();
+        const std::string_view l(yaml.data() + pos, end - pos);
+        if (marker(l, "---") || marker(l, "...")) {
+            flush();
+            current_first_line = line + 1;
+            // Content may follow "--- " on the same line ("--- !tag" or a scalar).
+            if (l.substr(0, 3) == "---" && l.size() > 4) {
+                current_first_line = line;
+                current.append(std::string(l.substr(4))).push_back('\n');
+            }
+        } else {
+            if (current.empty()) current_first_line = line;
+            current.append(l);
+            current.push_back('\n');
+        }
+        ++line;
+        if (end == yaml.size()) break;
+        pos = end + 1;
+    }
+    flush();
+    return out;
+}
 
 class RuleLoader {
   public:
@@ -129,8 +203,14 @@ class RuleLoader {
     static ParsedFile parse(const std::string& yaml, const std::string& file) {
         ParsedFile parsed;
         parsed.file = file;
+        if (auto invalid = check_text(yaml, file)) {
+            parsed.error = std::move(*invalid);
+            return parsed;
+        }
         try {
-            parsed.documents = YAML::LoadAll(yaml);
+            for (const std::string& document : split_documents(yaml)) {
+                parsed.documents.push_back(YAML::Load(document));
+            }
         } catch (const YAML::Exception& e) {
             parsed.error = core::fail(core::ErrorCode::kParse, "YAML: " + e.msg,
                                       {file,
@@ -153,14 +233,19 @@ class RuleLoader {
                    parsed.error->message);
             return;
         }
+        std::size_t documents = 0;
         for (const YAML::Node& doc : parsed.documents) {
             if (doc.IsNull()) continue;  // an empty document (a trailing `---`)
+            ++documents;
             try {
                 load_document(doc, file);
             } catch (const YAML::Exception& e) {
                 reject(file, static_cast<std::uint32_t>(std::max(e.mark.line, 0) + 1), "",
                        core::ErrorCode::kParse, "YAML: " + e.msg);
             }
+        }
+        if (documents == 0) {
+            reject(file, 1, "", core::ErrorCode::kParse, "YAML: the file holds no document");
         }
     }
 
