@@ -60,8 +60,13 @@ class ConditionParser {
         if (auto t = tokenize(); !t) return t.error();
         auto root = parse_or();
         if (!root) return root;
-        if (peek().kind != Token::Kind::kEnd)
+        if (peek().kind == Token::Kind::kPipe) {
+            return error(
+                "aggregation ('| count() ...') is obsolete Sigma; write a correlation rule");
+        }
+        if (peek().kind != Token::Kind::kEnd) {
             return error(fmt::format("unexpected '{}'", peek().text));
+        }
         return root;
     }
 
