@@ -88,8 +88,13 @@ class ConditionParser {
                 while (i < text_.size() && ident_char(text_[i])) ++i;
                 tokens_.push_back({Token::Kind::kIdent, text_.substr(start, i - start), start});
             } else {
-                position_ = i;
-                return error(fmt::format("unexpected character '{}'", c));
+                if (std::any_of(tokens_.begin(), tokens_.end(),
+                                [](const Token& t) { return t.kind == Token::Kind::kPipe; })) {
+                    return fail_at(i,
+                                   "aggregation ('| count() ...') is obsolete Sigma; write a "
+                                   "correlation rule");
+                }
+                return fail_at(i, fmt::format("unexpected character '{}'", c));
             }
         }
         tokens_.push_back({Token::Kind::kEnd, {}, text_.size()});
@@ -102,10 +107,14 @@ class ConditionParser {
         return peek().kind == Token::Kind::kIdent && equals_word(peek().text, w);
     }
 
+    core::Error fail_at(std::size_t column, std::string message) const {
+        return core::fail(core::ErrorCode::kParse, fmt::format("condition '{}': {} (at column {})",
+                                                               text_, message, column + 1));
+    }
+
     core::Error error(std::string message) const {
-        const std::size_t at = next_ < tokens_.size() ? tokens_[next_].offset : position_;
-        return core::fail(core::ErrorCode::kParse,
-                          fmt::format("condition '{}': {} (at column {})", text_, message, at + 1));
+        return fail_at(next_ < tokens_.size() ? tokens_[next_].offset : text_.size(),
+                       std::move(message));
     }
 
     std::uint32_t add(ConditionNode::Kind kind, std::vector<std::uint32_t> operands) {
@@ -209,7 +218,6 @@ class ConditionParser {
     Condition& out_;
     std::vector<Token> tokens_;
     std::size_t next_ = 0;
-    std::size_t position_ = 0;
     int depth_ = 0;
 };
 
