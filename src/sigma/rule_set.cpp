@@ -247,7 +247,8 @@ void RuleSet::finalize() {
     const FieldId event_id_field = names_.intern("EventID");
     for (std::uint32_t i = 0; i < rules_.size(); ++i) {
         rules_[i]->index = i;
-        assign_literals(*rules_[i], event_id_field, prefilter_, regex_prefilter_);
+        if (options_.prefilter)
+            assign_literals(*rules_[i], event_id_field, prefilter_, regex_prefilter_);
     }
     regex_prefilter_.compile(prefilter_);
     if (auto compiled = prefilter_.compile(); !compiled) {

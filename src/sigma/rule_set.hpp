@@ -47,6 +47,9 @@ struct LoadReport {
 
 struct RuleSetOptions {
     const Placeholders* placeholders = nullptr;
+    /// The literal and regex prefilters (literal_prefilter.hpp). Off, every candidate rule of an
+    /// event's channel and ID is evaluated in full: slower, same results (a test checks).
+    bool prefilter = true;
 };
 
 class RuleSet {
