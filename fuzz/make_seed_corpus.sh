@@ -36,19 +36,22 @@ for sub in sigma/regression_data evtx-attack-samples; do
     done < <(find "$data/$sub" -type f -name '*.evtx' -print0)
 done
 # JSON: the evtx crate's renderings of the regression data, and a few other shapes.
+# (No `| head` here: with pipefail, find's SIGPIPE would end the script.)
 if [[ -d "$data/sigma/regression_data" ]]; then
-    find "$data/sigma/regression_data" -type f -name '*.json' | head -n 60 | while IFS= read -r f; do
-        cp -- "$f" "$out/json/$(basename "$f")"
-    done
+    n=0
+    while IFS= read -r -d '' f; do
+        n=$((n + 1))
+        [[ $n -le 60 ]] && cp -- "$f" "$out/json/$(basename "$f")"
+    done < <(find "$data/sigma/regression_data" -type f -name '*.json' -print0)
 fi
 printf '{"winlog":{"channel":"Security","event_id":4624,"event_data":{"LogonType":"3"}}}\n' >"$out/json/ecs.jsonl"
 printf '[{"Hostname":"PC","EventID":1,"EventTime":"2019-11-15 20:01:02"}]' >"$out/json/flat.json"
 # Sigma: the published rules (every modifier and condition form appears somewhere) and ours.
 for dir in "$data"/sigma/rules* rules; do
     [[ -d "$dir" ]] || continue
-    find "$dir" -type f -name '*.yml' | while IFS= read -r f; do
+    while IFS= read -r -d '' f; do
         rel="${f#"$data"/}"
         cp -- "$f" "$out/sigma/${rel//[^A-Za-z0-9._-]/_}"
-    done
+    done < <(find "$dir" -type f -name '*.yml' -print0)
 done
 echo "make_seed_corpus: $count logs -> $(find "$out" -type f | wc -l) seeds in $out"

@@ -16,5 +16,5 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan
 ctest --preset asan -j "$(nproc)"
 
-echo "== short fuzz run of the EVTX parser"
+echo "== short fuzz run of the EVTX, JSON and Sigma rule parsers"
 ./fuzz/run.sh "${VIGIE_FUZZ_SECONDS:-60}"
