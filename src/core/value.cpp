@@ -296,7 +296,11 @@ std::optional<std::int64_t> Value::to_int() const {
             return static_cast<std::int64_t>(u_);
         case ValueKind::kReal32:
         case ValueKind::kReal64:
-            if (std::isfinite(d_) && d_ == std::floor(d_)) return static_cast<std::int64_t>(d_);
+            // Out of range, the conversion would be undefined behaviour (JSON input can hold
+            // any double).
+            if (std::isfinite(d_) && d_ == std::floor(d_) && d_ >= -0x1p63 && d_ < 0x1p63) {
+                return static_cast<std::int64_t>(d_);
+            }
             return std::nullopt;
         case ValueKind::kUtf8:
         case ValueKind::kUtf16:

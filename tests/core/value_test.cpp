@@ -78,6 +78,10 @@ TEST(Value, ToIntReadsNumbersAndNumericText) {
     EXPECT_EQ(Value::utf8("-12").to_int(), -12);
     EXPECT_FALSE(Value::utf8("12a").to_int());
     EXPECT_FALSE(Value::utf8("").to_int());
+    EXPECT_EQ(Value::real64(-3.0).to_int(), -3);
+    EXPECT_FALSE(Value::real64(1e300).to_int());  // out of range: no value, no overflow
+    EXPECT_FALSE(Value::real64(-1e19).to_int());
+    EXPECT_FALSE(Value::real64(0.5).to_int());
 }
 
 TEST(Value, JsonStringEscapesWhereverTheCharacterFalls) {
