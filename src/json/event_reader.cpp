@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "json/object_splitter.hpp"
+#include "json/repair.hpp"
 
 namespace vigie::json {
 namespace {
@@ -18,26 +19,36 @@ void note(JsonStats& stats, const SplitObject& o, const std::string& what) {
     }
 }
 
+// simdjson reads up to SIMDJSON_PADDING bytes past the end of its input: parse a padded copy.
+simdjson::error_code parse(simdjson::dom::parser& parser, std::string_view text,
+                           std::vector<char>& padded, simdjson::dom::element& doc) {
+    padded.resize(text.size() + simdjson::SIMDJSON_PADDING);
+    std::memcpy(padded.data(), text.data(), text.size());
+    std::memset(padded.data() + text.size(), 0, simdjson::SIMDJSON_PADDING);
+    return parser.parse(padded.data(), text.size(), false).get(doc);
+}
+
 }  // namespace
 
 core::Result<JsonStats> read_json_events(
-    core::SequentialInput& input, const JsonReadOptions& options,
+    core::InputStream& input, const JsonReadOptions& options,
     const std::function<void(const core::Event&, const JsonEventInfo&)>& visit) {
     JsonStats stats;
     ObjectSplitter splitter(input, options.max_object_bytes);
     simdjson::dom::parser parser;
     std::vector<char> padded;
+    std::string repaired_text;
     core::Event event;
     SplitObject o;
-    std::uint64_t index = 0;
-    for (;;) {
+    for (std::uint64_t index = 0;; ++index) {
         auto more = splitter.next(o);
         if (!more) return more.error();
         if (!*more) break;
         switch (o.kind) {
-            case SplitObject::Kind::kGarbage:
+            case SplitObject::Kind::kNotObject:
+            case SplitObject::Kind::kBroken:
                 ++stats.malformed;
-                note(stats, o, "not a JSON object (or cut off by the end of the input)");
+                note(stats, o, o.why);
                 continue;
             case SplitObject::Kind::kOversized:
                 ++stats.oversized;
@@ -47,18 +58,21 @@ core::Result<JsonStats> read_json_events(
             case SplitObject::Kind::kObject:
                 break;
         }
-        // simdjson reads up to SIMDJSON_PADDING bytes past the end: give it a padded copy.
-        padded.resize(o.text.size() + simdjson::SIMDJSON_PADDING);
-        std::memcpy(padded.data(), o.text.data(), o.text.size());
-        std::memset(padded.data() + o.text.size(), 0, simdjson::SIMDJSON_PADDING);
         simdjson::dom::element doc;
-        if (auto err = parser.parse(padded.data(), o.text.size(), false).get(doc); err) {
-            ++stats.malformed;
-            note(stats, o, std::string("malformed JSON: ") + simdjson::error_message(err));
-            continue;
+        bool repaired = false;
+        if (auto err = parse(parser, o.text, padded, doc); err) {
+            const Repairs repairs = repair_object(o.text, repaired_text);
+            if (!repairs.any() || parse(parser, repaired_text, padded, doc) != simdjson::SUCCESS) {
+                ++stats.malformed;
+                note(stats, o, std::string("malformed JSON: ") + simdjson::error_message(err));
+                continue;
+            }
+            repaired = true;
+            ++stats.repaired;
+            note(stats, o, "repaired: " + describe(repairs));
         }
         simdjson::dom::object object;
-        if (doc.get_object().get(object) != simdjson::SUCCESS) {
+        if (doc.get(object) != simdjson::SUCCESS) {  // cannot happen: it starts with '{'
             ++stats.malformed;
             note(stats, o, "not a JSON object");
             continue;
@@ -67,7 +81,7 @@ core::Result<JsonStats> read_json_events(
             options.format == JsonFormat::kAuto ? detect_shape(object) : options.format;
         build_event(object, shape, event);
         ++stats.events;
-        visit(event, JsonEventInfo{index++, o.offset, o.line, shape});
+        visit(event, JsonEventInfo{index, o.offset, o.line, shape, repaired});
     }
     return stats;
 }
