@@ -39,13 +39,21 @@ done
 # (No `| head` here: with pipefail, find's SIGPIPE would end the script.)
 if [[ -d "$data/sigma/regression_data" ]]; then
     n=0
+    first_json=""
     while IFS= read -r -d '' f; do
         n=$((n + 1))
+        [[ $n -eq 1 ]] && first_json="$f"
         [[ $n -le 60 ]] && cp -- "$f" "$out/json/$(basename "$f")"
     done < <(find "$data/sigma/regression_data" -type f -name '*.json' -print0)
+    # `evtx_dump -o json` (a `Record N` line before each pretty object), and gzip input.
+    { printf 'Record 1\n'; cat -- "$first_json"; printf 'Record 2\n'; cat -- "$first_json"; } \
+        >"$out/json/evtx_dump_records.json"
+    gzip -c -- "$first_json" >"$out/json/regression.json.gz"
 fi
 printf '{"winlog":{"channel":"Security","event_id":4624,"event_data":{"LogonType":"3"}}}\n' >"$out/json/ecs.jsonl"
 printf '[{"Hostname":"PC","EventID":1,"EventTime":"2019-11-15 20:01:02"}]' >"$out/json/flat.json"
+printf '{"EventTime":"2019-11-15 20:01:02","Hostname":"PC","SourceName":"Service Control Manager","EventID":7045,"RecordNumber":7,"Big":123456789012345678901234567890}\n{"EventID":2,"cut":"x\n' >"$out/json/nxlog.jsonl"
+printf '{"Event":{"System":{"EventID":4625,"EventID_attributes":{"Qualifiers":16384},"Provider":{},"Provider_attributes":{"Name":"x"}},"EventData":{"Data":{"#text":["a","b"]}},"UserData":{"A":{"B":"c"}}}}\n' >"$out/json/separate_attributes.json"
 # Sigma: the published rules (every modifier and condition form appears somewhere) and ours.
 for dir in "$data"/sigma/rules* rules; do
     [[ -d "$dir" ]] || continue
