@@ -305,7 +305,7 @@ TEST(RulesCheckCli, EveryWindowsRuleOfSigmaHQLoadsOrIsRejectedForAStatedReason) 
     EXPECT_NE(configured.out.find("rules loaded 28"), std::string::npos) << configured.out;
 }
 
-TEST(HuntCli, JsonLinesPlainGzipAndZstdGiveTheSameTimelineAsTheEvtx) {
+TEST(HuntCli, JsonLinesAndCompressedInputsGiveTheSameTimelineAsTheEvtx) {
     RuleDir rules;
     rules.write("service.yml", kServiceRule);
     rules.write("note.yml", kNoteRule);
@@ -326,6 +326,11 @@ TEST(HuntCli, JsonLinesPlainGzipAndZstdGiveTheSameTimelineAsTheEvtx) {
     };
     const auto from_evtx = timeline(kDemo);
     ASSERT_EQ(from_evtx.size(), 4u);
+    // EVTX compressed: read through a temporary decompressed copy.
+    ASSERT_EQ(run("gzip -c " + kDemo + " > " + dir + "/demo4.evtx.gz").status, 0);
+    ASSERT_EQ(run("zstd -q -c " + kDemo + " > " + dir + "/demo5.evtx.zst").status, 0);
+    EXPECT_EQ(timeline(dir + "/demo4.evtx.gz"), from_evtx);
+    EXPECT_EQ(timeline(dir + "/demo5.evtx.zst"), from_evtx);
     EXPECT_EQ(timeline(dir + "/demo.jsonl"), from_evtx);
     EXPECT_EQ(timeline(dir + "/demo2.jsonl.gz"), from_evtx);
     EXPECT_EQ(timeline(dir + "/demo3.jsonl.zst"), from_evtx);
