@@ -246,11 +246,12 @@ TEST(HuntCli, SigmaHQCorpusOverTheAttackSamples) {
     std::string args;
     for (const char* d : {"rules", "rules-emerging-threats", "rules-threat-hunting", "rules-dfir",
                           "rules-compliance", "rules-placeholder"}) {
-        args += " -r " + (kShared / "sigma" / d).string();
+        args += " -r ";
+        args += (kShared / "sigma" / d).string();
     }
-    const CommandResult r = run(kVigie + " hunt --summary --format jsonl" + args + " '" +
-                                (kShared / "evtx-attack-samples").string() +
-                                "' 2>/tmp/vigie-hunt-summary-" + std::to_string(getpid()));
+    const std::string samples = " '" + (kShared / "evtx-attack-samples").string() + "'";
+    const CommandResult r =
+        run(kVigie + " hunt --no-summary --format jsonl --threads 2" + args + samples);
     EXPECT_EQ(r.status, 0);
     const auto out = lines(r.out);
     EXPECT_GT(out.size(), 1000u);
@@ -263,7 +264,10 @@ TEST(HuntCli, SigmaHQCorpusOverTheAttackSamples) {
         EXPECT_LE(previous, t);
         previous = t;
     }
-    fs::remove("/tmp/vigie-hunt-summary-" + std::to_string(getpid()));
+    // The same timeline, byte for byte, whatever the number of threads.
+    const CommandResult one =
+        run(kVigie + " hunt --no-summary --format jsonl --threads 1" + args + samples);
+    EXPECT_EQ(one.out, r.out);
 }
 
 TEST(RulesCheckCli, EveryWindowsRuleOfSigmaHQLoadsOrIsRejectedForAStatedReason) {
