@@ -339,3 +339,28 @@ TEST(HuntCli, JsonLinesAndCompressedInputsGiveTheSameTimelineAsTheEvtx) {
     EXPECT_EQ(timeline(dir + "/demo2.jsonl.gz"), from_evtx);
     EXPECT_EQ(timeline(dir + "/demo3.jsonl.zst"), from_evtx);
 }
+
+TEST(HuntCli, BuiltInPackOnTheDemoLog) {
+    // No -r: the pack in rules/ (what ./scripts/demo.sh runs).
+    const CommandResult check = run(kVigie + " rules check " + VIGIE_SOURCE_DIR + "/rules");
+    EXPECT_EQ(check.status, 0) << check.out;  // every rule of the pack loads
+    const CommandResult r = run(kVigie + " hunt --no-summary --format csv " + kDemo);
+    ASSERT_EQ(r.status, 0);
+    const auto out = lines(r.out);
+    ASSERT_EQ(out.size(), 11u);  // header + 10 detections
+    const std::vector<std::string> expected = {
+        "Office Application Starts a Shell or Script Host",
+        "Msiexec Installs a Package From a Web Address",
+        "Active Directory Discovery With AdFind, Nltest or Net Group",
+        "Active Directory Discovery With AdFind, Nltest or Net Group",
+        "Executable Written to an Administrative Share",
+        "Service Name Used by Clop Deployments",
+        "Shadow Copies Deleted or Shrunk",
+        "Ransom Note or Encrypted File Extension Written",
+        "Ransom Note or Encrypted File Extension Written",
+        "Security Event Log Cleared",
+    };
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_NE(out[i + 1].find(expected[i]), std::string::npos) << out[i + 1];
+    }
+}
