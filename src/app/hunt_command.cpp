@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "app/output.hpp"
+#include "app/rule_loading.hpp"
 #include "core/time.hpp"
 #include "hunt/hunter.hpp"
 #include "hunt/input_files.hpp"
@@ -117,17 +118,6 @@ int run_hunt_command(const HuntCommandOptions& options) {
     }
 
     // Rules.
-    sigma::Placeholders placeholders;
-    sigma::RuleSetOptions set_options;
-    if (!options.placeholders.empty()) {
-        auto p = sigma::load_placeholders(options.placeholders);
-        if (!p) {
-            fmt::print(stderr, "vigie: {}\n", p.error().to_string());
-            return 2;
-        }
-        placeholders = std::move(*p);
-        set_options.placeholders = &placeholders;
-    }
     std::vector<std::string> rule_paths = options.rules;
     if (rule_paths.empty()) {
         if (std::string(VIGIE_DEFAULT_RULES).empty()) {
@@ -136,14 +126,12 @@ int run_hunt_command(const HuntCommandOptions& options) {
         }
         rule_paths.push_back(VIGIE_DEFAULT_RULES);
     }
-    sigma::RuleSet rules(set_options);
-    for (const std::string& p : rule_paths) {
-        if (auto r = rules.load_path(p); !r) {
-            fmt::print(stderr, "vigie: {}\n", r.error().to_string());
-            return 2;
-        }
+    auto loaded = load_rules(rule_paths, options.placeholders);
+    if (!loaded) {
+        fmt::print(stderr, "vigie: {}\n", loaded.error().to_string());
+        return 2;
     }
-    rules.finalize();
+    const sigma::RuleSet& rules = *(*loaded)->rules;
     if (rules.rules().empty()) {
         fmt::print(stderr, "vigie: no rule could be loaded from the given paths\n");
         return 2;

@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "app/rule_loading.hpp"
 #include "sigma/rule_set.hpp"
 
 namespace vigie::app {
@@ -33,25 +34,12 @@ std::string reason_class(const std::string& reason) {
 }  // namespace
 
 int run_rules_check(const RulesCheckOptions& options) {
-    sigma::Placeholders placeholders;
-    sigma::RuleSetOptions set_options;
-    if (!options.placeholders.empty()) {
-        auto p = sigma::load_placeholders(options.placeholders);
-        if (!p) {
-            fmt::print(stderr, "vigie: {}\n", p.error().to_string());
-            return 2;
-        }
-        placeholders = std::move(*p);
-        set_options.placeholders = &placeholders;
+    auto loaded = load_rules(options.paths, options.placeholders);
+    if (!loaded) {
+        fmt::print(stderr, "vigie: {}\n", loaded.error().to_string());
+        return 2;
     }
-    sigma::RuleSet rules(set_options);
-    for (const std::string& path : options.paths) {
-        if (auto r = rules.load_path(path); !r) {
-            fmt::print(stderr, "vigie: {}\n", r.error().to_string());
-            return 2;
-        }
-    }
-    rules.finalize();
+    const sigma::RuleSet& rules = *(*loaded)->rules;
     const sigma::LoadReport& report = rules.report();
     if (!options.rejected_only) {
         const sigma::RuleInfo* last = nullptr;

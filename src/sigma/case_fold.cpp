@@ -1,5 +1,7 @@
 #include "sigma/case_fold.hpp"
 
+#include "core/utf16.hpp"
+
 #include <locale.h>
 #include <wctype.h>
 
@@ -43,24 +45,6 @@ std::size_t decode(const unsigned char* p, std::size_t n, char32_t& cp) {
     return len;
 }
 
-void encode(char32_t cp, std::string& out) {
-    if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-}
-
 }  // namespace
 
 void append_folded(std::string_view s, std::string& out) {
@@ -87,7 +71,7 @@ void append_folded(std::string_view s, std::string& out) {
             locale != static_cast<locale_t>(0)
                 ? static_cast<char32_t>(towlower_l(static_cast<wint_t>(cp), locale))
                 : cp;
-        encode(lower, out);
+        core::append_utf8(out, lower);
         i += len;
     }
 }

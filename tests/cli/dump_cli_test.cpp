@@ -8,36 +8,17 @@
 #include <memory>
 #include <sstream>
 
+#include "cli_support.hpp"
+
 namespace {
 
-struct CommandResult {
-    int status = -1;
-    std::string out;
-};
+using vigie::test::CommandResult;
+using vigie::test::kDemo;
+using vigie::test::kVigie;
+using vigie::test::lines;
+using vigie::test::run;
 
-// Runs a shell command; stdout is captured, stderr goes where `command` sends it.
-CommandResult run(const std::string& command) {
-    CommandResult r;
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), &pclose);
-    if (!pipe) return r;
-    char buf[65536];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0) r.out.append(buf, n);
-    const int raw = pclose(pipe.release());
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return r;
-}
-
-const std::string kVigie = std::string(VIGIE_BINARY_DIR) + "/vigie";
 const std::string kGen = std::string(VIGIE_BINARY_DIR) + "/vigie-evtxgen";
-const std::string kDemo = std::string(VIGIE_SOURCE_DIR) + "/tests/fixtures/demo.evtx";
-
-std::vector<std::string> lines(const std::string& s) {
-    std::vector<std::string> out;
-    std::istringstream in(s);
-    for (std::string l; std::getline(in, l);) out.push_back(l);
-    return out;
-}
 
 std::string temp_path(const std::string& name) {
     return (std::filesystem::temp_directory_path() /

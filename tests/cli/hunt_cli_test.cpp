@@ -10,37 +10,19 @@
 #include <memory>
 #include <sstream>
 
+#include "cli_support.hpp"
+
 namespace {
+
+using vigie::test::CommandResult;
+using vigie::test::kDemo;
+using vigie::test::kVigie;
+using vigie::test::lines;
+using vigie::test::run;
 
 namespace fs = std::filesystem;
 
-struct CommandResult {
-    int status = -1;
-    std::string out;
-};
-
-CommandResult run(const std::string& command) {
-    CommandResult r;
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), &pclose);
-    if (!pipe) return r;
-    char buf[65536];
-    std::size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe.get())) > 0) r.out.append(buf, n);
-    const int raw = pclose(pipe.release());
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return r;
-}
-
-const std::string kVigie = std::string(VIGIE_BINARY_DIR) + "/vigie";
-const std::string kDemo = std::string(VIGIE_SOURCE_DIR) + "/tests/fixtures/demo.evtx";
 const fs::path kShared = VIGIE_SHARED_DATA;
-
-std::vector<std::string> lines(const std::string& s) {
-    std::vector<std::string> out;
-    std::istringstream in(s);
-    for (std::string l; std::getline(in, l);) out.push_back(l);
-    return out;
-}
 
 // A folder of rules written by the test, removed at the end.
 class RuleDir {

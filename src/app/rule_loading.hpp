@@ -1,0 +1,25 @@
+// app/rule_loading.hpp - rules and their placeholder values, loaded the same way for every command.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "sigma/placeholders.hpp"
+#include "sigma/rule_set.hpp"
+
+namespace vigie::app {
+
+/// A finalized rule set and the placeholder values it points to (kept alive together).
+struct LoadedRules {
+    sigma::Placeholders placeholders;
+    std::unique_ptr<sigma::RuleSet> rules;
+};
+
+/// Loads every rule under `paths` (with `placeholders_path`, a YAML file, when not empty).
+/// Rules that do not load are in the report; errors are for unreadable paths and files.
+core::Result<std::unique_ptr<LoadedRules>> load_rules(const std::vector<std::string>& paths,
+                                                      const std::string& placeholders_path);
+
+}  // namespace vigie::app
