@@ -2,6 +2,8 @@
 
 #include <hs/hs.h>
 
+#include "sigma/automaton_cache.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <thread>
@@ -34,7 +36,8 @@ std::uint32_t LiteralPrefilter::add(FieldId field, std::string_view literal) {
     return it->second;
 }
 
-core::Result<void> LiteralPrefilter::compile() {
+core::Result<void> LiteralPrefilter::compile(const AutomatonCache& cache) {
+    std::atomic<std::size_t> cache_hits{0};
     field_ids_.clear();
     databases_.clear();
     std::unordered_map<FieldId, std::vector<std::uint32_t>> by_field;
@@ -57,6 +60,17 @@ core::Result<void> LiteralPrefilter::compile() {
             hs_ids.push_back(id);
         }
         auto database = std::make_unique<FieldDatabase>();
+        std::string key;
+        if (cache.enabled()) {
+            std::vector<std::string_view> texts;
+            for (const std::uint32_t id : ids) texts.emplace_back(literals_[id].text);
+            key = AutomatonCache::key(texts, hs_ids, HS_FLAG_SINGLEMATCH);
+            if ((database->db = cache.load(key)) != nullptr) {
+                databases_[index] = std::move(database);
+                ++cache_hits;
+                return;
+            }
+        }
         hs_compile_error_t* error = nullptr;
         if (hs_compile_lit_multi(patterns.data(), flags.data(), hs_ids.data(), lengths.data(),
                                  static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK, nullptr,
@@ -65,6 +79,7 @@ core::Result<void> LiteralPrefilter::compile() {
             hs_free_compile_error(error);
             return;
         }
+        cache.store(key, database->db);
         databases_[index] = std::move(database);
     };
     // Compiling the automata of the largest fields (command lines, images: thousands of
@@ -85,6 +100,7 @@ core::Result<void> LiteralPrefilter::compile() {
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
     work();
     for (auto& t : pool) t.join();
+    cache_hits_ = cache_hits.load();
     for (const std::string& e : errors) {
         if (!e.empty()) {
             return core::fail(core::ErrorCode::kUnsupported,

@@ -33,6 +33,7 @@ inline constexpr std::uint32_t kNoLiteral = 0xFFFFFFFFu;
 inline constexpr char kFieldSeparator = '\x1f';
 
 class LiteralScratch;
+class AutomatonCache;
 
 class LiteralPrefilter {
   public:
@@ -45,7 +46,10 @@ class LiteralPrefilter {
     /// kAnyField: a keyword literal, looked for in every field of the event.
     std::uint32_t add(FieldId field, std::string_view literal);
     static constexpr FieldId kAnyField = FieldNames::kUnknown;
-    core::Result<void> compile();
+    /// Builds the automata, or loads them from `cache` when it holds the same ones.
+    core::Result<void> compile(const AutomatonCache& cache);
+    /// Automata that came from the cache in the last compile().
+    std::size_t cache_hits() const noexcept { return cache_hits_; }
 
     std::size_t size() const noexcept { return literals_.size(); }
     std::string_view literal(std::uint32_t id) const { return literals_[id].text; }
@@ -70,6 +74,7 @@ class LiteralPrefilter {
     std::unordered_map<std::string, std::uint32_t> ids_;  // field id + '\0' + literal
     std::vector<FieldId> field_ids_;
     std::vector<std::unique_ptr<FieldDatabase>> databases_;  // parallel to field_ids_
+    std::size_t cache_hits_ = 0;
 };
 
 /// Per-thread scan state and result.

@@ -6,6 +6,7 @@
 
 #include <re2/re2.h>
 
+#include "sigma/automaton_cache.hpp"
 #include "sigma/case_fold.hpp"
 
 namespace vigie::sigma {
@@ -251,7 +252,8 @@ void RuleSet::finalize() {
             assign_literals(*rules_[i], event_id_field, prefilter_, regex_prefilter_);
     }
     regex_prefilter_.compile(prefilter_);
-    if (auto compiled = prefilter_.compile(); !compiled) {
+    if (auto compiled = prefilter_.compile(AutomatonCache(options_.automaton_cache_dir));
+        !compiled) {
         // Without automata every literal counts as present: slower, never wrong.
         for (auto& r : rules_) {
             for (Selection& sel : r->selections)

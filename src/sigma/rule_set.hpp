@@ -50,6 +50,8 @@ struct RuleSetOptions {
     /// The literal and regex prefilters (literal_prefilter.hpp). Off, every candidate rule of an
     /// event's channel and ID is evaluated in full: slower, same results (a test checks).
     bool prefilter = true;
+    /// Where compiled automata are kept between runs (automaton_cache.hpp); empty: nowhere.
+    std::string automaton_cache_dir;
 };
 
 class RuleSet {

@@ -3,6 +3,10 @@
 // same rule hits with and without them.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <fstream>
+
 #include "evtx/file_reader.hpp"
 #include "sigma/rule_set.hpp"
 #include "support.hpp"
@@ -69,4 +73,55 @@ TEST(Prefilter, SameHitsWithAndWithoutPrefilters) {
     std::printf("prefilter: %zu events, %zu hits, %llu vs %llu rule evaluations\n", events, hits,
                 static_cast<unsigned long long>(fast_matcher.evaluations()),
                 static_cast<unsigned long long>(slow_matcher.evaluations()));
+}
+
+TEST(Prefilter, CachedAutomataGiveTheSameHits) {
+    VIGIE_REQUIRE_SHARED_DATA("sigma/rules");
+    VIGIE_REQUIRE_SHARED_DATA("sigma/regression_data");
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("vigie-automata-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    auto load = [&](const std::string& cache) {
+        vigie::sigma::RuleSetOptions options;
+        options.automaton_cache_dir = cache;
+        auto rules = std::make_unique<vigie::sigma::RuleSet>(options);
+        EXPECT_TRUE(
+            rules->load_path((vigie::test::shared_data() / "sigma/rules/windows").string()));
+        rules->finalize();
+        return rules;
+    };
+    const auto fresh = load(dir.string());
+    EXPECT_EQ(fresh->prefilter().cache_hits(), 0u);
+    const auto cached = load(dir.string());
+    EXPECT_EQ(cached->prefilter().cache_hits(), cached->prefilter().fields().size());
+    // A damaged entry is compiled again, not trusted.
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+        std::ofstream(e.path(), std::ios::trunc) << "not an automaton";
+    }
+    const auto damaged = load(dir.string());
+    EXPECT_EQ(damaged->prefilter().cache_hits(), 0u);
+    const auto uncached = load("");
+    vigie::sigma::RuleMatcher a(*cached), b(*uncached), c(*damaged);
+    std::vector<const vigie::sigma::CompiledRule*> ha, hb, hc;
+    std::size_t hits = 0;
+    for (const auto& path :
+         vigie::test::files_under(vigie::test::shared_data() / "sigma/regression_data", ".evtx")) {
+        auto file = vigie::evtx::EvtxFile::open(path.string());
+        if (!file) continue;
+        vigie::evtx::ReadOptions options;
+        options.threads = 1;
+        vigie::evtx::for_each_event<int>(
+            *file, options,
+            [&](const vigie::core::Event& e, const vigie::evtx::RecordInfo&, int&, unsigned) {
+                a.match(e, ha);
+                b.match(e, hb);
+                c.match(e, hc);
+                EXPECT_EQ(ha.size(), hb.size()) << path;
+                EXPECT_EQ(hc.size(), hb.size()) << path;
+                hits += hb.size();
+            },
+            [](int&&) {});
+    }
+    EXPECT_GT(hits, 100u);
+    std::filesystem::remove_all(dir);
 }
