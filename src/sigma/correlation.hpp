@@ -91,7 +91,7 @@ struct CorrelationInput {
 /// The sliding windows of one correlation rule. Feed detections in time order.
 class CorrelationWindows {
   public:
-    explicit CorrelationWindows(const CorrelationSpec& spec) : spec_(spec) {}
+    explicit CorrelationWindows(CorrelationSpec spec) : spec_(std::move(spec)) {}
 
     /// True when the correlation fires with this detection (its window is then restarted).
     bool add(const CorrelationInput& in);
@@ -115,7 +115,7 @@ class CorrelationWindows {
     bool evaluate(Group& g, const CorrelationInput& in) const;
     void expire(core::FileTimeTicks now);
 
-    const CorrelationSpec& spec_;
+    CorrelationSpec spec_;  // a copy: windows outlive the parse that made the spec
     std::unordered_map<std::string, Group> groups_;
     core::FileTimeTicks last_sweep_ = 0;
 };
