@@ -187,9 +187,14 @@ class ConditionParser {
             take();
             std::vector<std::uint32_t> matched;
             const bool them = equals_word(target.text, "them");
+            // `_`-prefixed identifiers are helpers by convention (and where pySigma puts the
+            // filters it adds to a rule): `them` and any pattern not itself starting with `_`
+            // leave them out, as pySigma does; `1 of *` must not pull them in.
+            const bool underscore = !them && target.text.starts_with('_');
             for (std::size_t i = 0; i < identifiers_.size(); ++i) {
                 const std::string& id = identifiers_[i];
-                if (them ? !id.starts_with('_') : pattern_matches(target.text, id)) {
+                if (id.starts_with('_') && !underscore) continue;
+                if (them || pattern_matches(target.text, id)) {
                     matched.push_back(static_cast<std::uint32_t>(i));
                 }
             }

@@ -7,7 +7,8 @@
 //   primary    := "(" expression ")" | ("1" | "all") "of" (pattern | "them") | identifier
 //
 // Precedence, from loosest: or, and, not, `x of`, parentheses (the specification's order).
-// Patterns use `*` at any position; `them` means every identifier not starting with `_`.
+// Patterns use `*` at any position; `them` means every identifier not starting with `_`, and
+// patterns skip those too unless they start with `_` themselves (as pySigma).
 // A condition given as a list is the OR of its items (parse_conditions). Aggregations
 // (`| count() ...`) and `near` are obsolete and refused with that reason.
 #pragma once

@@ -120,6 +120,14 @@ TEST(Conditions, PatternIsAnchored) {
 TEST(Conditions, PatternWithoutStarIsOneIdentifier) {
     EXPECT_TRUE(matches("sel: {A: 1}\nsel2: {B: 1}\ncondition: all of sel", {{"A", "1"}}));
 }
+// pySigma: a pattern that does not start with `_` leaves `_`-prefixed identifiers out (they are
+// the convention for helpers and for filters added to a rule); one starting with `_` finds them.
+TEST(Conditions, StarPatternSkipsUnderscoreIdentifiers) {
+    EXPECT_FALSE(matches("a: {A: 1}\n_helper: {H: 1}\ncondition: 1 of *", {{"H", "1"}}));
+}
+TEST(Conditions, InnerStarPatternSkipsUnderscoreIdentifiers) {
+    EXPECT_TRUE(matches("sel_x: {A: 1}\n_sel_x: {H: 1}\ncondition: all of *sel_x", {{"A", "1"}}));
+}
 TEST(Conditions, UnderscorePatternFindsUnderscoreIdentifiers) {
     EXPECT_TRUE(matches("a: {A: 1}\n_helper: {H: 1}\ncondition: 1 of _*", {{"H", "1"}}));
 }
