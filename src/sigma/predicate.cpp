@@ -34,6 +34,13 @@ std::optional<double> number_of(std::uint32_t index, EventFields& ev) {
     return d;
 }
 
+// Number of ISO 8601 weeks in `year`: 53 when December 31 is a Thursday, or a Friday in a leap
+// year (p(y) is the weekday of December 31, 0 = Sunday), else 52.
+std::int64_t iso_weeks_in_year(std::int64_t year) {
+    auto p = [](std::int64_t y) { return (y + y / 4 - y / 100 + y / 400) % 7; };
+    return p(year) == 4 || p(year - 1) == 3 ? 53 : 52;
+}
+
 std::optional<std::int64_t> time_part_of(std::uint32_t index, EventFields& ev, TimePart part) {
     const core::Value& v = ev.value(index);
     std::optional<core::FileTimeTicks> ticks;
@@ -64,14 +71,12 @@ std::optional<std::int64_t> time_part_of(std::uint32_t index, EventFields& ev, T
             const auto jan1_ticks = core::filetime_from_civil(jan1);
             if (!jan1_ticks) return std::nullopt;
             const std::int64_t ordinal = days - static_cast<std::int64_t>(*jan1_ticks / day_ticks);
-            std::int64_t week = (ordinal - weekday + 10) / 7;  // both 0-based here
-            if (week < 1) return 52;  // belongs to the previous year's last week (52 or 53)
-            if (week == 53) {
-                const int jan1_weekday = static_cast<int>((*jan1_ticks / day_ticks) % 7);
-                const bool leap = (t.year % 4 == 0 && t.year % 100 != 0) || t.year % 400 == 0;
-                const bool has53 = jan1_weekday == 3 || (leap && jan1_weekday == 2);
-                if (!has53) return 1;
-            }
+            const std::int64_t week = (ordinal - weekday + 10) / 7;  // both 0-based here
+            // Early January days may belong to the previous year's last week, which is week 53
+            // in long years (2021-01-03 is in week 53 of 2020, as isocalendar() and strftime
+            // %V say); late December days may belong to week 1 of the next year.
+            if (week < 1) return iso_weeks_in_year(t.year - 1);
+            if (week > iso_weeks_in_year(t.year)) return 1;
             return week;
         }
     }

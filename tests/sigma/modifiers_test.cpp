@@ -659,6 +659,17 @@ TEST(TimeParts, FileTimeYear) {
     EXPECT_TRUE(matches("sel: {SystemTime|year: 2019}\ncondition: sel",
                         {{"SystemTime", filetime("2019-11-15T22:05:00Z")}}));
 }
+// The week is the ISO 8601 week, as pySigma's backends compute it (strftime %V; Python's
+// isocalendar()): 1 to 53, although the specification says "between 1 and 52".
+// 2021-01-03 (a Sunday) belongs to week 53 of 2020.
+TEST(TimeParts, IsoWeek53OfThePreviousYear) {
+    EXPECT_TRUE(
+        matches("sel: {UtcTime|week: 53}\ncondition: sel", {{"UtcTime", "2021-01-03T12:00:00Z"}}));
+}
+TEST(TimeParts, IsoWeek53FileTime) {
+    EXPECT_TRUE(matches("sel: {SystemTime|week: 53}\ncondition: sel",
+                        {{"SystemTime", filetime("2021-01-03T12:00:00Z")}}));
+}
 TEST(TimeParts, IsoWeek53AtTheEndOfTheYear) {
     EXPECT_TRUE(
         matches("sel: {UtcTime|week: 53}\ncondition: sel", {{"UtcTime", "2020-12-31T12:00:00Z"}}));
