@@ -132,6 +132,15 @@ core::Result<CidrRange> parse_cidr(std::string_view text) {
                               "cidr: bad prefix length in '" + std::string(text) + "'");
         }
     }
+    // Like pySigma (Python's strict ip_network), a network with host bits set, such as
+    // 192.168.1.1/24, is refused: it is a typo for an address or for a network, and every other
+    // Sigma tool rejects the rule.
+    for (unsigned bit = r.prefix; bit < max; ++bit) {
+        if ((r.address[bit / 8] >> (7 - bit % 8)) & 1) {
+            return core::fail(core::ErrorCode::kParse,
+                              "cidr: '" + std::string(text) + "' has host bits set");
+        }
+    }
     return r;
 }
 

@@ -604,6 +604,15 @@ TEST(Cidr, BadNetworkIsRejected) {
     EXPECT_PRED_FORMAT2(IsSubstring, "not an IPv4 or IPv6 network",
                         rejection("sel: {DestinationIp|cidr: 10.0.0/8}\ncondition: sel"));
 }
+// pySigma (ip_network, strict): "192.168.1.1/24" has host bits set and is invalid.
+TEST(Cidr, HostBitsSetIsRejected) {
+    EXPECT_PRED_FORMAT2(IsSubstring, "host bits",
+                        rejection("sel: {DestinationIp|cidr: 192.168.1.1/24}\ncondition: sel"));
+}
+TEST(Cidr, Ipv6HostBitsSetIsRejected) {
+    EXPECT_PRED_FORMAT2(IsSubstring, "host bits",
+                        rejection("sel: {DestinationIp|cidr: 'fe80::1/10'}\ncondition: sel"));
+}
 
 // ---- time parts ------------------------------------------------------------------------------
 
