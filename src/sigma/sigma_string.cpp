@@ -1,5 +1,8 @@
 #include "sigma/sigma_string.hpp"
 
+#include <locale.h>
+#include <wctype.h>
+
 #include <algorithm>
 
 #include "sigma/case_fold.hpp"
@@ -9,11 +12,50 @@ namespace {
 
 using Kind = StringPart::Kind;
 
-bool is_word_byte(unsigned char c) {
-    // Python's \w on str: letters, digits and underscore, Unicode letters included. Any byte
-    // of a multi-byte UTF-8 sequence is treated as a word character (letters dominate).
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-           c >= 0x80;
+// Python's \w on str, which pySigma's windash pattern `\B[-/]\b` uses: letters and digits of
+// any script, and underscore. Counting every non-ASCII character as a word character would keep
+// the dash of "\u00a0-x" (a no-break space, then an option) from expanding, unlike pySigma.
+// Non-ASCII code points are classified by the C.UTF-8 locale's tables; without that locale, or
+// for invalid UTF-8, they count as word characters (letters are by far the most common).
+constexpr char32_t kInvalid = 0x110000;  // not a code point: a byte of invalid UTF-8
+
+bool is_word_code_point(char32_t cp) {
+    if (cp == kInvalid) return true;
+    if (cp < 0x80) {
+        return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+               cp == '_';
+    }
+    static const locale_t locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+    return locale == static_cast<locale_t>(0) || iswalnum_l(static_cast<wint_t>(cp), locale) != 0;
+}
+
+// The code point whose UTF-8 sequence starts at `pos`, or kInvalid.
+char32_t code_point_at(std::string_view t, std::size_t pos) {
+    const auto b = static_cast<unsigned char>(t[pos]);
+    if (b < 0x80) return b;
+    const std::size_t len = b < 0xC0 ? 0 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : b < 0xF8 ? 4 : 0;
+    if (len == 0 || pos + len > t.size()) return kInvalid;
+    char32_t cp = b & (0x7F >> len);
+    for (std::size_t i = 1; i < len; ++i) {
+        const auto c = static_cast<unsigned char>(t[pos + i]);
+        if ((c & 0xC0) != 0x80) return kInvalid;
+        cp = (cp << 6) | (c & 0x3F);
+    }
+    return cp <= 0x10FFFF ? cp : kInvalid;
+}
+
+// Whether a word character ends just before byte `pos` of `t`.
+bool word_before(std::string_view t, std::size_t pos) {
+    if (pos == 0) return false;
+    std::size_t start = pos - 1;
+    while (start > 0 && pos - start < 4 && (static_cast<unsigned char>(t[start]) & 0xC0) == 0x80)
+        --start;
+    return is_word_code_point(code_point_at(t, start));
+}
+
+// Whether a word character starts at byte `pos` of `t`.
+bool word_at(std::string_view t, std::size_t pos) {
+    return pos < t.size() && is_word_code_point(code_point_at(t, pos));
 }
 
 }  // namespace
@@ -213,10 +255,7 @@ core::Result<std::vector<SigmaString>> expand_windash(const SigmaString& s) {
         for (std::size_t i = 0; i < t.size(); ++i) {
             const char c = t[i];
             const bool dash = c == '-' || c == '/';
-            const bool word_before = i > 0 && is_word_byte(static_cast<unsigned char>(t[i - 1]));
-            const bool word_after =
-                i + 1 < t.size() && is_word_byte(static_cast<unsigned char>(t[i + 1]));
-            if (dash && !word_before && word_after) {
+            if (dash && !word_before(t, i) && word_at(t, i + 1)) {
                 if (!acc.empty()) pieces.back().push_back({Kind::kText, std::move(acc)});
                 acc.clear();
                 pieces.emplace_back();  // a new piece starts after each dash position

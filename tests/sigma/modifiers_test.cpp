@@ -229,6 +229,12 @@ TEST(Windash, DashBeforeNoWordIsKept) {
     EXPECT_FALSE(matches("sel: {CommandLine|windash|contains: ' - '}\ncondition: sel",
                          {{"CommandLine", "a / b"}}));
 }
+// Python's \w knows Unicode: a no-break space is no word character, so the dash after it starts
+// an option.
+TEST(Windash, DashAfterANonWordNonAsciiCharacter) {
+    EXPECT_TRUE(matches("sel: {CommandLine|windash|contains: '\u00a0-enc'}\ncondition: sel",
+                        {{"CommandLine", "powershell\u00a0/enc AAA"}}));
+}
 TEST(Windash, DashAfterANonAsciiLetterIsKept) {
     EXPECT_FALSE(matches("sel: {CommandLine|windash|contains: 'é-x'}\ncondition: sel",
                          {{"CommandLine", "é/x"}}));
