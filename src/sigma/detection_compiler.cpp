@@ -75,6 +75,49 @@ struct Modifiers {
     std::optional<TimePart> time_part;
 };
 
+// Type modifiers (re, cidr, fieldref, exists, comparisons, time parts) make the value something
+// other than a string. As in pySigma, they take the value as written ("only applicable to
+// unmodified values"), and only what still means something for their type may follow them:
+// contains/startswith/endswith after re and fieldref, a comparison after a time part
+// (`hour|gte: 8`). Anything else (`cidr|contains`, `base64|re`) would be ignored silently,
+// while every other Sigma tool rejects the rule.
+core::Result<void> check_modifier_order(const std::vector<std::string>& names) {
+    static const std::set<std::string> kTransforms = {
+        "contains", "startswith", "endswith", "windash", "base64", "base64offset",
+        "wide",     "utf16le",    "utf16be",  "utf16",   "expand"};
+    static const std::set<std::string> kCompares = {"lt", "lte", "gt", "gte"};
+    static const std::set<std::string> kTimeParts = {"minute", "hour",  "day",
+                                                     "week",   "month", "year"};
+    std::string type;       // the type modifier in force
+    std::string transform;  // the first string modifier, when it came before any type
+    for (const std::string& n : names) {
+        if (kTransforms.count(n) != 0) {
+            if (type.empty()) {
+                if (transform.empty()) transform = n;
+                continue;
+            }
+            const bool anchor = n == "contains" || n == "startswith" || n == "endswith";
+            if (anchor && (type == "re" || type == "fieldref")) continue;
+            return core::fail(core::ErrorCode::kParse, "'" + n + "' cannot follow '" + type + "'");
+        }
+        const bool is_type = n == "re" || n == "cidr" || n == "fieldref" || n == "exists" ||
+                             kCompares.count(n) != 0 || kTimeParts.count(n) != 0;
+        if (!is_type) continue;
+        if (!transform.empty()) {
+            return core::fail(core::ErrorCode::kParse, "'" + n + "' takes an unmodified value: '" +
+                                                           transform + "' cannot come before it");
+        }
+        if (!type.empty() && !(kTimeParts.count(type) != 0 && kCompares.count(n) != 0)) {
+            return core::fail(core::ErrorCode::kParse,
+                              "incompatible modifiers: at most one of re, cidr, fieldref, "
+                              "exists, lt/lte/gt/gte and a time part (which a comparison may "
+                              "follow)");
+        }
+        type = n;
+    }
+    return {};
+}
+
 core::Result<Modifiers> parse_modifiers(const std::vector<std::string>& names) {
     Modifiers m;
     static const std::set<std::string> kStringTransforms = {
@@ -136,13 +179,7 @@ core::Result<Modifiers> parse_modifiers(const std::vector<std::string>& names) {
     if ((m.re_i || m.re_m || m.re_s) && !m.re) {
         return core::fail(core::ErrorCode::kParse, "regular expression flags (i, m, s) need 're'");
     }
-    const int types =
-        m.re + m.cidr + m.fieldref + m.exists + m.compare.has_value() + m.time_part.has_value();
-    if (types > 1) {
-        return core::fail(core::ErrorCode::kParse,
-                          "incompatible modifiers: at most one of re, cidr, fieldref, exists, "
-                          "lt/lte/gt/gte and a time part");
-    }
+    if (auto order = check_modifier_order(names); !order) return order.error();
     return m;
 }
 
@@ -156,6 +193,8 @@ class ItemCompiler {
                                      ValueGroup& group) {
         const RuleValue v = classify(node);
         if (m.exists) {
+            // pySigma: "Exists modifier must be applied to field".
+            if (keyword) return at(node, core::ErrorCode::kParse, "exists needs a field");
             if (v.type != RuleValue::Type::kBool)
                 return at(node, core::ErrorCode::kParse, "exists needs true or false");
             Predicate p;
@@ -178,16 +217,17 @@ class ItemCompiler {
                 return at(node, core::ErrorCode::kParse, "a number is expected here");
             }
             Predicate p;
-            if (m.compare) {
-                p.kind = Predicate::Kind::kCompare;
-                p.op = *m.compare;
-                p.threshold =
-                    v.type == RuleValue::Type::kInt ? static_cast<double>(v.integer) : v.real;
-            } else {
-                p.kind = Predicate::Kind::kTimePart;
+            p.kind = m.time_part ? Predicate::Kind::kTimePart : Predicate::Kind::kCompare;
+            if (m.time_part) {
                 p.part = *m.time_part;
                 p.number =
                     v.type == RuleValue::Type::kInt ? v.integer : static_cast<std::int64_t>(v.real);
+            }
+            if (m.compare) {
+                p.time_compare = m.time_part.has_value();  // `hour|gte: 8`
+                p.op = *m.compare;
+                p.threshold =
+                    v.type == RuleValue::Type::kInt ? static_cast<double>(v.integer) : v.real;
             }
             group.alternatives.push_back(std::move(p));
             return {};
@@ -215,6 +255,11 @@ class ItemCompiler {
         }
         if (m.fieldref) {
             if (keyword) return at(node, core::ErrorCode::kParse, "fieldref needs a field");
+            // pySigma: "Field references must not contain wildcards" (a field name has none).
+            if (SigmaString::parse(v.text).has_wildcards()) {
+                return at(node, core::ErrorCode::kParse,
+                          "fieldref: a field name cannot hold wildcards");
+            }
             auto mapped = map_field(ctx_.mapping, v.text);
             if (!mapped) return at(node, mapped.error().code, mapped.error().message);
             Predicate p;

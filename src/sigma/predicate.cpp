@@ -164,6 +164,20 @@ core::Result<std::shared_ptr<const re2::RE2>> compile_regex(const std::string& p
     return std::shared_ptr<const re2::RE2>(std::move(re));
 }
 
+bool Predicate::compare(double n) const {
+    switch (op) {
+        case CompareOp::kLt:
+            return n < threshold;
+        case CompareOp::kLte:
+            return n <= threshold;
+        case CompareOp::kGt:
+            return n > threshold;
+        case CompareOp::kGte:
+            return n >= threshold;
+    }
+    return false;
+}
+
 bool Predicate::test_one(std::uint32_t index, EventFields& ev) const {
     switch (kind) {
         case Kind::kString:
@@ -178,22 +192,12 @@ bool Predicate::test_one(std::uint32_t index, EventFields& ev) const {
             return cidr.contains(ev.text(index));
         case Kind::kCompare: {
             const auto n = number_of(index, ev);
-            if (!n) return false;
-            switch (op) {
-                case CompareOp::kLt:
-                    return *n < threshold;
-                case CompareOp::kLte:
-                    return *n <= threshold;
-                case CompareOp::kGt:
-                    return *n > threshold;
-                case CompareOp::kGte:
-                    return *n >= threshold;
-            }
-            return false;
+            return n && compare(*n);
         }
         case Kind::kTimePart: {
             const auto p = time_part_of(index, ev, part);
-            return p && *p == number;
+            if (!p) return false;
+            return time_compare ? compare(static_cast<double>(*p)) : *p == number;
         }
         case Kind::kNull:
         case Kind::kExists:

@@ -5,6 +5,7 @@
 //   field|gt: 5                  ->  Compare          field: null           -> Null
 //   field|exists: true           ->  Exists           field|fieldref: other -> FieldRef
 //   field|hour: 3                ->  TimePart         field: 4688           -> Number
+//   field|hour|gte: 8            ->  TimePart (compared with op and threshold)
 //
 // A predicate is evaluated over every occurrence of its field in the event and holds if one
 // occurrence satisfies it (Null and Exists look at presence instead). Regular expressions use
@@ -58,6 +59,7 @@ struct Predicate {
     double threshold = 0;                                        ///< kCompare
     CompareOp op = CompareOp::kLt;                               ///< kCompare
     TimePart part = TimePart::kHour;                             ///< kTimePart
+    bool time_compare = false;                                   ///< kTimePart: op, threshold
     bool exists = true;                                          ///< kExists
     FieldId other = 0;                                           ///< kFieldRef
     CidrRange cidr;                                              ///< kCidr
@@ -74,6 +76,7 @@ struct Predicate {
 
   private:
     bool test_one(std::uint32_t index, EventFields& ev) const;
+    bool compare(double n) const;  ///< `n op threshold`
 };
 
 /// Compiles a regular expression with Sigma's flags; errors say what RE2 could not accept.

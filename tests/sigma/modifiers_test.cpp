@@ -181,6 +181,14 @@ TEST(Modifiers, ExistsNeedsABoolean) {
     EXPECT_PRED_FORMAT2(IsSubstring, "true or false",
                         rejection("sel: {A|exists: yes please}\ncondition: sel"));
 }
+TEST(Modifiers, ExistsNeedsAField) {
+    EXPECT_PRED_FORMAT2(IsSubstring, "exists",
+                        rejection("keywords:\n  '|exists': true\ncondition: keywords"));
+}
+TEST(Modifiers, ExistsTakesAnUnmodifiedValue) {
+    EXPECT_PRED_FORMAT2(IsSubstring, "exists",
+                        rejection("sel: {A|contains|exists: true}\ncondition: sel"));
+}
 
 // ---- windash -----------------------------------------------------------------------------------
 
@@ -482,6 +490,16 @@ TEST(Regex, InvalidIsRejected) {
 TEST(Regex, FlagsNeedRe) {
     EXPECT_PRED_FORMAT2(IsSubstring, "need 're'", rejection("sel: {V|i: 'a'}\ncondition: sel"));
 }
+// pySigma: "Regular expression modifier only applicable to unmodified values".
+TEST(Regex, AfterAnotherModifierIsRejected) {
+    EXPECT_PRED_FORMAT2(IsSubstring, "unmodified",
+                        rejection("sel: {V|base64|re: 'a'}\ncondition: sel"));
+}
+// pySigma: base64offset on a regular expression is a type error.
+TEST(Regex, EncodingAfterReIsRejected) {
+    EXPECT_PRED_FORMAT2(IsSubstring, "base64offset",
+                        rejection("sel: {V|re|base64offset: 'a'}\ncondition: sel"));
+}
 
 // ---- lt, lte, gt, gte ------------------------------------------------------------------------
 
@@ -533,6 +551,10 @@ TEST(Compare, NeedsANumber) {
 // pySigma: a quoted value is a string, and comparisons take numbers only.
 TEST(Compare, QuotedNumberIsAString) {
     EXPECT_PRED_FORMAT2(IsSubstring, "number", rejection("sel: {N|gt: '5'}\ncondition: sel"));
+}
+TEST(Compare, StringModifierIsRejected) {
+    EXPECT_PRED_FORMAT2(IsSubstring, "contains",
+                        rejection("sel: {N|contains|gt: 5}\ncondition: sel"));
 }
 
 // ---- cidr ------------------------------------------------------------------------------------
@@ -619,6 +641,18 @@ TEST(Cidr, Ipv6HostBitsSetIsRejected) {
     EXPECT_PRED_FORMAT2(IsSubstring, "host bits",
                         rejection("sel: {DestinationIp|cidr: 'fe80::1/10'}\ncondition: sel"));
 }
+// pySigma: "CIDR expression modifier only applicable to unmodified values"; and contains does
+// not apply to a network.
+TEST(Cidr, AfterAnotherModifierIsRejected) {
+    EXPECT_PRED_FORMAT2(
+        IsSubstring, "unmodified",
+        rejection("sel: {DestinationIp|contains|cidr: 10.0.0.0/8}\ncondition: sel"));
+}
+TEST(Cidr, StringModifierAfterIsRejected) {
+    EXPECT_PRED_FORMAT2(
+        IsSubstring, "contains",
+        rejection("sel: {DestinationIp|cidr|contains: 10.0.0.0/8}\ncondition: sel"));
+}
 
 // ---- time parts ------------------------------------------------------------------------------
 
@@ -703,6 +737,19 @@ TEST(TimeParts, IsoWeekOneOfTheNextYear) {
     EXPECT_TRUE(
         matches("sel: {UtcTime|week: 1}\ncondition: sel", {{"UtcTime", "2019-12-30T00:00:00Z"}}));
 }
+// pySigma's backends accept a time part with a comparison (`timestamp|hour|gte: 8`).
+TEST(TimeParts, WithComparison) {
+    EXPECT_TRUE(matches("sel: {UtcTime|hour|gte: 20}\ncondition: sel",
+                        {{"UtcTime", "2019-11-15 22:05:00.000"}}));
+}
+TEST(TimeParts, WithComparisonOutside) {
+    EXPECT_FALSE(matches("sel: {UtcTime|hour|lt: 6}\ncondition: sel",
+                         {{"UtcTime", "2019-11-15 22:05:00.000"}}));
+}
+TEST(TimeParts, WithComparisonFileTime) {
+    EXPECT_TRUE(matches("sel: {SystemTime|hour|lt: 6}\ncondition: sel",
+                        {{"SystemTime", filetime("2019-11-15T02:05:00Z")}}));
+}
 TEST(TimeParts, NotATime) {
     EXPECT_FALSE(matches("sel: {UtcTime|hour: 3}\ncondition: sel", {{"UtcTime", "03:00"}}));
 }
@@ -755,6 +802,11 @@ TEST(FieldRef, MissingReferencedField) {
 TEST(FieldRef, ReferencedFieldNameIgnoresCase) {
     EXPECT_TRUE(matches("sel: {TargetUserName|fieldref: subjectusername}\ncondition: sel",
                         {{"TargetUserName", "bob"}, {"SubjectUserName", "bob"}}));
+}
+// pySigma: "Field references must not contain wildcards".
+TEST(FieldRef, WildcardIsRejected) {
+    EXPECT_PRED_FORMAT2(IsSubstring, "wildcard",
+                        rejection("sel: {TargetUserName|fieldref: 'Subject*'}\ncondition: sel"));
 }
 
 // ---- expand ----------------------------------------------------------------------------------
