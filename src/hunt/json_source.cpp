@@ -1,6 +1,6 @@
 #include "hunt/json_source.hpp"
 
-#include "core/sequential_input.hpp"
+#include "core/input_stream.hpp"
 #include "json/event_reader.hpp"
 
 namespace vigie::hunt {
@@ -14,7 +14,7 @@ core::Result<JsonInputStats> read_json_input(
                           "unknown JSON input format '" + format + "'",
                           {input.path, core::Location::kNone, {}, 0});
     }
-    auto stream = core::open_sequential(input.path);
+    auto stream = core::open_input_stream(input.path);
     if (!stream) return stream.error();
     json::JsonReadOptions options;
     options.format = *shape;
@@ -30,7 +30,7 @@ core::Result<JsonInputStats> read_json_input(
 }
 
 core::Result<std::unique_ptr<core::ByteSource>> open_decompressed(const InputFile& input) {
-    return core::open_random_access(input.path);
+    return core::open_decompressed_file(input.path);
 }
 
 }  // namespace vigie::hunt

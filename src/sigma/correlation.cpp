@@ -1,5 +1,7 @@
 #include "sigma/correlation.hpp"
 
+#include "sigma/yaml_reading.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -11,22 +13,8 @@ namespace vigie::sigma {
 namespace {
 
 core::Error at(const YAML::Node& n, std::string message) {
-    const int line = n ? n.Mark().line : -1;
-    return core::fail(
-        core::ErrorCode::kParse, std::move(message),
-        {{}, core::Location::kNone, {}, line >= 0 ? static_cast<std::uint32_t>(line + 1) : 0});
-}
-
-std::vector<std::string> strings_of(const YAML::Node& n) {
-    std::vector<std::string> out;
-    if (!n) return out;
-    if (n.IsScalar()) out.push_back(n.Scalar());
-    if (n.IsSequence()) {
-        for (const auto& v : n) {
-            if (v.IsScalar()) out.push_back(v.Scalar());
-        }
-    }
-    return out;
+    return core::fail(core::ErrorCode::kParse, std::move(message),
+                      {{}, core::Location::kNone, {}, yaml_line(n)});
 }
 
 }  // namespace
@@ -133,9 +121,9 @@ core::Result<CorrelationSpec> parse_correlation(const YAML::Node& document,
                   "value_percentile");
     }
     spec.type = t->second;
-    spec.rules = strings_of(c["rules"]);
+    spec.rules = yaml_strings(c["rules"]);
     if (spec.rules.empty()) return at(c, "a correlation needs 'rules'");
-    spec.group_by = strings_of(c["group-by"]);
+    spec.group_by = yaml_strings(c["group-by"]);
     const YAML::Node timespan = c["timespan"];
     const auto ticks =
         timespan && timespan.IsScalar() ? parse_timespan(timespan.Scalar()) : std::nullopt;

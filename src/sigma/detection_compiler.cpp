@@ -1,5 +1,7 @@
 #include "sigma/detection_compiler.hpp"
 
+#include "sigma/yaml_reading.hpp"
+
 #include <charconv>
 #include <optional>
 #include <set>
@@ -7,13 +9,8 @@
 namespace vigie::sigma {
 namespace {
 
-std::uint32_t line_of(const YAML::Node& n) {
-    const int line = n.Mark().line;
-    return line >= 0 ? static_cast<std::uint32_t>(line + 1) : 0;
-}
-
 core::Error at(const YAML::Node& n, core::ErrorCode code, std::string message) {
-    return core::fail(code, std::move(message), {{}, core::Location::kNone, {}, line_of(n)});
+    return core::fail(code, std::move(message), {{}, core::Location::kNone, {}, yaml_line(n)});
 }
 
 // A rule value with the type YAML gives it (plain scalars may be numbers, booleans or null).

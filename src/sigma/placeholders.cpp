@@ -1,5 +1,7 @@
 #include "sigma/placeholders.hpp"
 
+#include "sigma/yaml_reading.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -41,14 +43,21 @@ core::Result<Placeholders> parse_placeholders(const std::string& yaml, const std
     return out;
 }
 
-core::Result<Placeholders> load_placeholders(const std::string& path) {
+core::Result<std::string> read_text_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in)
+    if (!in) {
         return core::fail(core::ErrorCode::kIo, "cannot open " + path,
                           {path, core::Location::kNone, {}, 0});
+    }
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_placeholders(text.str(), path);
+    return text.str();
+}
+
+core::Result<Placeholders> load_placeholders(const std::string& path) {
+    auto text = read_text_file(path);
+    if (!text) return text.error();
+    return parse_placeholders(*text, path);
 }
 
 }  // namespace vigie::sigma

@@ -14,6 +14,7 @@
 
 #include "sigma/detection_compiler.hpp"
 #include "sigma/rule_set.hpp"
+#include "sigma/yaml_reading.hpp"
 
 namespace vigie::sigma {
 
@@ -139,15 +140,15 @@ class RuleLoader {
         info->date = scalar(doc["date"]);
         info->file = file;
         info->line = line;
-        info->tags = strings(doc["tags"]);
-        info->fields = strings(doc["fields"]);
-        info->falsepositives = strings(doc["falsepositives"]);
+        info->tags = yaml_strings(doc["tags"]);
+        info->fields = yaml_strings(doc["fields"]);
+        info->falsepositives = yaml_strings(doc["falsepositives"]);
         if (const std::string level = scalar(doc["level"]); !level.empty()) {
             if (auto l = parse_level(level)) {
                 info->level = *l;
                 info->level_given = true;
             } else {
-                reject(file, line_of(doc["level"]), label, core::ErrorCode::kParse,
+                reject(file, yaml_line(doc["level"]), label, core::ErrorCode::kParse,
                        "unknown level '" + level + "'");
                 return;
             }
@@ -168,7 +169,7 @@ class RuleLoader {
         }
         auto targets = map_log_source(info->logsource);
         if (!targets) {
-            reject(file, line_of(logsource ? logsource : doc), label, targets.error().code,
+            reject(file, yaml_line(logsource ? logsource : doc), label, targets.error().code,
                    targets.error().message);
             return;
         }
@@ -250,22 +251,8 @@ class RuleLoader {
     }
 
   private:
-    static std::uint32_t line_of(const YAML::Node& n) {
-        return n ? static_cast<std::uint32_t>(std::max(n.Mark().line, 0) + 1) : 0;
-    }
     static std::string scalar(const YAML::Node& n) {
         return n && n.IsScalar() ? n.Scalar() : std::string();
-    }
-    static std::vector<std::string> strings(const YAML::Node& n) {
-        std::vector<std::string> out;
-        if (!n) return out;
-        if (n.IsScalar()) out.push_back(n.Scalar());
-        if (n.IsSequence()) {
-            for (const auto& v : n) {
-                if (v.IsScalar()) out.push_back(v.Scalar());
-            }
-        }
-        return out;
     }
     void reject(const std::string& file, std::uint32_t line, const std::string& rule,
                 core::ErrorCode code, std::string reason) {
@@ -285,16 +272,6 @@ namespace {
 bool is_rule_file(const std::filesystem::path& p) {
     const std::string ext = p.extension().string();
     return ext == ".yml" || ext == ".yaml";
-}
-
-core::Result<std::string> read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return core::fail(core::ErrorCode::kIo, "cannot open " + path,
-                          {path, core::Location::kNone, {}, 0});
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 }  // namespace
@@ -328,7 +305,7 @@ core::Result<void> RuleSet::load_path(const std::string& path) {
     core::ordered_parallel<ParsedFile>(
         files.size(), std::max(1u, std::thread::hardware_concurrency()), 64,
         [&](std::size_t i, unsigned) {
-            auto text = read_text(files[i]);
+            auto text = read_text_file(files[i]);
             if (!text) {
                 ParsedFile failed;
                 failed.file = files[i];
