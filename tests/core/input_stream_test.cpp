@@ -13,31 +13,16 @@
 #include <fstream>
 #include <random>
 
+#include "support/compressed.hpp"
+
 namespace {
+
+using vigie::test::gzip;
+using vigie::test::zstd;
 
 using vigie::core::Compression;
 using vigie::core::ErrorCode;
 using vigie::core::InputStream;
-
-std::string gzip(const std::string& text) {
-    z_stream z{};
-    EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    std::string out(compressBound(static_cast<uLong>(text.size())) + 64, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    z.avail_in = static_cast<uInt>(text.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
-
-std::string zstd(const std::string& text) {
-    std::string out(ZSTD_compressBound(text.size()), '\0');
-    out.resize(ZSTD_compress(out.data(), out.size(), text.data(), text.size(), 3));
-    return out;
-}
 
 // A zstd skippable frame (magic 0x184D2A50, little-endian size, payload): decoders skip it.
 std::string skippable_frame() {

@@ -9,34 +9,17 @@
 #include <fstream>
 
 #include "collect.hpp"
+#include "support/compressed.hpp"
 
 namespace {
 
 using vigie::core::ErrorCode;
 using vigie::test::collect;
+using vigie::test::gzip;
+using vigie::test::zstd;
 
 const std::string kA = R"({"EventID":1,"s":"a, } ] { \" \\"})";
 const std::string kB = R"({"EventID":2,"n":{"deep":[1,{"x":"}"}]}})";
-
-std::string gzip(const std::string& text) {
-    z_stream z{};
-    EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    std::string out(compressBound(static_cast<uLong>(text.size())) + 64, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    z.avail_in = static_cast<uInt>(text.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
-
-std::string zstd(const std::string& text) {
-    std::string out(ZSTD_compressBound(text.size()), '\0');
-    out.resize(ZSTD_compress(out.data(), out.size(), text.data(), text.size(), 3));
-    return out;
-}
 
 std::string pretty(int id) {
     return "{\n  \"Event\": {\n    \"System\": {\n      \"EventID\": " + std::to_string(id) +
