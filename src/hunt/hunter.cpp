@@ -39,7 +39,7 @@ class Worker {
         std::int64_t event_id = -1;
         if (const core::Value* id = e.field("EventID")) event_id = id->to_int().value_or(-1);
         count_type(event_id);
-        matcher_.match(e, hits_);
+        matcher_.match(e, channel_, event_id, hits_);
         for (const sigma::CompiledRule* rule : hits_) {
             if (rule->info->level < o.min_level) continue;
             Detection d;

@@ -349,16 +349,20 @@ void RuleMatcher::collect(const RuleSet::Bucket* bucket, std::vector<std::uint32
 }
 
 void RuleMatcher::match(const core::Event& event, std::vector<const CompiledRule*>& hits) {
-    hits.clear();
-    channel_.clear();
-    if (const core::Value* channel = event.field("Channel")) {
-        channel->append_text(channel_);
-        for (char& c : channel_) {
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-        }
-    }
+    std::string channel;
+    if (const core::Value* value = event.field("Channel")) value->append_text(channel);
     std::int64_t event_id = -1;
     if (const core::Value* id = event.field("EventID")) event_id = id->to_int().value_or(-1);
+    match(event, channel, event_id, hits);
+}
+
+void RuleMatcher::match(const core::Event& event, std::string_view channel, std::int64_t event_id,
+                        std::vector<const CompiledRule*>& hits) {
+    hits.clear();
+    channel_.assign(channel);
+    for (char& c : channel_) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
     const RuleSet::Candidates c = rules_->candidates(channel_, event_id);
     if (c.by_id == nullptr && c.any_id == nullptr && c.any_channel == nullptr) return;
     const auto& rules = rules_->rules();

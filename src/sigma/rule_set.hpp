@@ -118,6 +118,9 @@ class RuleMatcher {
 
     /// Appends to `hits` every rule form that matches `event` (cleared first).
     void match(const core::Event& event, std::vector<const CompiledRule*>& hits);
+    /// The same, for a caller that has read the event's Channel and EventID already.
+    void match(const core::Event& event, std::string_view channel, std::int64_t event_id,
+               std::vector<const CompiledRule*>& hits);
     /// Number of rule evaluations done so far (for statistics).
     std::uint64_t evaluations() const noexcept { return evaluations_; }
 
