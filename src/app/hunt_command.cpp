@@ -13,6 +13,7 @@
 #include "app/output.hpp"
 #include "app/rule_loading.hpp"
 #include "core/time.hpp"
+#include "hunt/correlator.hpp"
 #include "hunt/hunter.hpp"
 #include "hunt/input_files.hpp"
 #include "hunt/summary.hpp"
@@ -171,7 +172,6 @@ int run_hunt_command(const HuntCommandOptions& options) {
             bar = std::make_unique<ProgressBar>(progress, total_bytes);
         }
         stats = hunt::run_hunt(rules, inputs.files, hunt_options, [&](hunt::Detection&& d) {
-            summary.add(d, rules);
             if (sort_status) sort_status = timeline.add(std::move(d));
         });
     }
@@ -179,7 +179,14 @@ int run_hunt_command(const HuntCommandOptions& options) {
         fmt::print(stderr, "vigie: {}\n", sort_status.error().to_string());
         return 2;
     }
-    if (auto r = timeline.finish([&](const hunt::Detection& d) { writer->write(d); }); !r) {
+    // In time order: correlations, then what is shown at the requested level.
+    hunt::Correlator correlator(rules);
+    auto show = [&](hunt::Detection&& d) {
+        if (rules.rule_info(d.rule).level < hunt_options.min_level) return;
+        summary.add(d, rules);
+        writer->write(d);
+    };
+    if (auto r = timeline.finish([&](const hunt::Detection& d) { correlator.add(d, show); }); !r) {
         fmt::print(stderr, "vigie: {}\n", r.error().to_string());
         return 2;
     }

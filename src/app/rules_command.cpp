@@ -18,7 +18,8 @@ std::string reason_class(const std::string& reason) {
         {"has no Windows mapping", "log source has no Windows mapping in the taxonomy"},
         {"placeholder", "placeholder not configured"},
         {"RE2", "regular expression needs backtracking (not linear time)"},
-        {"correlation rules", "correlation rule"},
+        {"correlation refers to", "correlation names a rule that is not loaded"},
+        {"in a cycle", "correlations refer to each other in a cycle"},
         {"filter documents", "Sigma filter document"},
         {"duplicate rule id", "duplicate rule id"},
         {"aggregation", "obsolete aggregation in condition"},
@@ -53,6 +54,13 @@ int run_rules_check(const RulesCheckOptions& options) {
             fmt::print("loaded    {}:{}  {}  {}  [{}]\n", last->file, last->line, last->id,
                        last->title, targets);
         }
+        for (const sigma::CorrelationRule& c : rules.correlations()) {
+            const sigma::RuleInfo& info = *c.spec.info;
+            std::string reads;
+            for (const std::string& r : c.spec.rules) reads += (reads.empty() ? "" : ",") + r;
+            fmt::print("loaded    {}:{}  {}  {}  [correlation {} of {}]\n", info.file, info.line,
+                       info.id, info.title, sigma::correlation_type_name(c.spec.type), reads);
+        }
     }
     std::map<std::string, std::size_t> classes;
     for (const sigma::RuleProblem& p : report.rejected) {
@@ -64,10 +72,10 @@ int run_rules_check(const RulesCheckOptions& options) {
             fmt::print("note      {}:{}  {}  {}\n", p.file, p.line, p.rule, p.reason);
     }
     fmt::print(
-        "\nfiles {}, documents {}, rules loaded {} ({} runnable forms), rejected {}, "
-        "notes {}\n",
-        report.files, report.documents, report.loaded, rules.rules().size(), report.rejected.size(),
-        report.notes.size());
+        "\nfiles {}, documents {}, rules loaded {} ({} runnable forms, {} correlations), "
+        "rejected {}, notes {}\n",
+        report.files, report.documents, report.loaded, rules.rules().size(),
+        rules.correlations().size(), report.rejected.size(), report.notes.size());
     for (const auto& [name, count] : classes) fmt::print("  rejected: {:5}  {}\n", count, name);
     return report.rejected.empty() ? 0 : 1;
 }

@@ -1,9 +1,11 @@
 #include "hunt/hunter.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "core/ordered_parallel.hpp"
 #include "evtx/file_reader.hpp"
+#include "hunt/correlator.hpp"
 #include "hunt/json_source.hpp"
 #include "hunt/key_fields.hpp"
 
@@ -17,6 +19,7 @@ struct Shared {
     const sigma::RuleSet& rules;
     const HuntOptions& options;
     std::vector<std::vector<std::string>> key_fields;  // per rule form
+    std::vector<char> correlated;                      // per rule form: read by a correlation
 };
 
 class Worker {
@@ -41,7 +44,8 @@ class Worker {
         count_type(event_id);
         matcher_.match(e, channel_, event_id, hits_);
         for (const sigma::CompiledRule* rule : hits_) {
-            if (rule->info->level < o.min_level) continue;
+            // Correlations read a rule's detections whatever the level shown.
+            if (rule->info->level < o.min_level && shared_.correlated[rule->index] == 0) continue;
             Detection d;
             d.timestamp = e.timestamp;
             // EventRecordID as Windows shows it; the EVTX record header's number only when the
@@ -163,9 +167,15 @@ FileResult hunt_small_file(const InputFile& input, std::uint32_t index, Worker& 
 HuntStats run_hunt(const sigma::RuleSet& rules, const std::vector<InputFile>& inputs,
                    const HuntOptions& options,
                    const std::function<void(Detection&&)>& on_detection) {
-    Shared shared{rules, options, {}};
+    Shared shared{rules, options, {}, {}};
     for (const auto& rule : rules.rules()) {
-        shared.key_fields.push_back(key_field_names(*rule, rules.field_names()));
+        std::vector<std::string> names = key_field_names(*rule, rules.field_names());
+        for (std::string& extra : correlation_field_names(rules, rule->index)) {
+            if (std::find(names.begin(), names.end(), extra) == names.end())
+                names.push_back(std::move(extra));
+        }
+        shared.key_fields.push_back(std::move(names));
+        shared.correlated.push_back(rules.correlation_uses(rule->index).empty() ? 0 : 1);
     }
     const unsigned threads = evtx::resolve_threads(options.threads);
     std::vector<std::unique_ptr<Worker>> workers;

@@ -28,6 +28,8 @@ struct HuntOptions {
     bool recover = false;                     ///< EVTX: also records in slack space
     std::optional<core::FileTimeTicks> from;  ///< ignore events before
     std::optional<core::FileTimeTicks> to;    ///< ignore events after
+    /// Detections below it are dropped, except those of rules that correlations read (they
+    /// are needed whatever their level: filter again after hunt::Correlator).
     sigma::Level min_level = sigma::Level::kInformational;
     std::string json_format = "auto";  ///< JSON inputs: auto, evtx-json, ecs, flat
     /// Bytes of input done so far, updated as files and chunks complete (for progress bars).

@@ -18,7 +18,7 @@ void append_line(std::string& out, fmt::format_string<Args...> format, Args&&...
 }  // namespace
 
 void Summary::add(const Detection& d, const sigma::RuleSet& rules) {
-    const auto level = static_cast<std::size_t>(rules.rules()[d.rule]->info->level);
+    const auto level = static_cast<std::size_t>(rules.rule_info(d.rule).level);
     ++detections_;
     ++by_level_[level];
     ++by_rule_form_[d.rule];
@@ -74,8 +74,7 @@ std::string Summary::render(const HuntStats& stats, const sigma::RuleSet& rules,
 
     if (!by_rule_form_.empty()) {
         std::map<const sigma::RuleInfo*, std::uint64_t> per_rule;
-        for (const auto& [form, count] : by_rule_form_)
-            per_rule[rules.rules()[form]->info.get()] += count;
+        for (const auto& [form, count] : by_rule_form_) per_rule[&rules.rule_info(form)] += count;
         std::vector<std::pair<const sigma::RuleInfo*, std::uint64_t>> top(per_rule.begin(),
                                                                           per_rule.end());
         std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) {

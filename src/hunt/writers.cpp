@@ -7,8 +7,15 @@
 namespace vigie::hunt {
 namespace {
 
-const sigma::CompiledRule& rule_of(const WriterContext& c, const Detection& d) {
-    return *c.rules->rules()[d.rule];
+const sigma::RuleInfo& rule_of(const WriterContext& c, const Detection& d) {
+    return c.rules->rule_info(d.rule);
+}
+
+// What produced a detection: the rule form's event source ("sysmon-1", "security-4688") or
+// "correlation".
+std::string_view rule_source(const WriterContext& c, const Detection& d) {
+    if (d.rule < c.rules->rules().size()) return c.rules->rules()[d.rule]->target;
+    return "correlation";
 }
 
 std::string join_tags(const sigma::RuleInfo& info) {
@@ -45,8 +52,7 @@ class JsonlWriter : public BufferedWriter {
   public:
     using BufferedWriter::BufferedWriter;
     void write(const Detection& d) override {
-        const sigma::CompiledRule& rule = rule_of(context_, d);
-        const sigma::RuleInfo& info = *rule.info;
+        const sigma::RuleInfo& info = rule_of(context_, d);
         std::string& b = buffer_;
         b += "{\"timestamp\":";
         core::append_json_string(b,
@@ -63,7 +69,7 @@ class JsonlWriter : public BufferedWriter {
         b += ",\"rule_title\":";
         core::append_json_string(b, info.title);
         b += ",\"rule_source\":";
-        core::append_json_string(b, rule.target);
+        core::append_json_string(b, rule_source(context_, d));
         b += ",\"tags\":[";
         bool first = true;
         for (const std::string& t : info.tags) {
@@ -109,7 +115,7 @@ class CsvWriter : public BufferedWriter {
             "fields\n";
     }
     void write(const Detection& d) override {
-        const sigma::RuleInfo& info = *rule_of(context_, d).info;
+        const sigma::RuleInfo& info = rule_of(context_, d);
         std::string& b = buffer_;
         append_csv(b, d.timestamp != 0 ? core::format_iso8601_micros(d.timestamp) : "");
         b += ',';
@@ -148,7 +154,7 @@ class TableWriter : public BufferedWriter {
   public:
     using BufferedWriter::BufferedWriter;
     void write(const Detection& d) override {
-        const sigma::RuleInfo& info = *rule_of(context_, d).info;
+        const sigma::RuleInfo& info = rule_of(context_, d);
         std::string& b = buffer_;
         const char* colour = "";
         if (context_.colour) {

@@ -194,7 +194,7 @@ void CorrelationWindows::expire(core::FileTimeTicks now) {
     }
 }
 
-bool CorrelationWindows::add(const CorrelationInput& in) {
+std::optional<CorrelationFiring> CorrelationWindows::add(const CorrelationInput& in) {
     expire(in.time);
     Group& g = groups_[in.group];
     g.last = in.time;
@@ -203,14 +203,41 @@ bool CorrelationWindows::add(const CorrelationInput& in) {
     while (!g.entries.empty() && g.entries.front().time < from) g.entries.pop_front();
     g.entries.push_back({in.time, in.rule, in.value});
     if (g.entries.size() > kMaxPerGroup) g.entries.pop_front();
-    if (!evaluate(g, in)) return false;
+    double measure = 0;
+    if (!evaluate(g, in, measure)) return std::nullopt;
+    CorrelationFiring firing = describe(g, measure);
     g.entries.clear();
     g.sequence.clear();
-    return true;
+    return firing;
 }
 
-bool CorrelationWindows::evaluate(Group& g, const CorrelationInput& in) const {
+CorrelationFiring CorrelationWindows::describe(const Group& g, double measure) const {
+    CorrelationFiring f;
+    f.first = g.entries.empty() ? 0 : g.entries.front().time;
+    f.detections = g.entries.size();
+    f.measure = measure;
+    const bool temporal =
+        spec_.type == CorrelationType::kTemporal || spec_.type == CorrelationType::kTemporalOrdered;
+    if (temporal) {
+        // The rules seen, in the order the correlation lists them.
+        std::set<std::size_t> seen;
+        for (const Entry& e : g.entries) seen.insert(e.rule);
+        for (const std::size_t r : seen) {
+            if (f.values.size() < CorrelationFiring::kMaxValues) f.values.push_back(spec_.rules[r]);
+        }
+        return f;
+    }
+    std::set<std::string_view> seen;
+    for (const Entry& e : g.entries) {
+        if (f.values.size() >= CorrelationFiring::kMaxValues) break;
+        if (!e.value.empty() && seen.insert(e.value).second) f.values.push_back(e.value);
+    }
+    return f;
+}
+
+bool CorrelationWindows::evaluate(Group& g, const CorrelationInput& in, double& measure) const {
     auto holds = [&](double x) {
+        measure = x;
         for (const CorrelationBound& b : spec_.condition) {
             if (!b.holds(x)) return false;
         }
@@ -235,8 +262,9 @@ bool CorrelationWindows::evaluate(Group& g, const CorrelationInput& in) const {
         case CorrelationType::kTemporal: {
             std::set<std::size_t> rules;
             for (const Entry& e : g.entries) rules.insert(e.rule);
-            return spec_.condition.empty() ? rules.size() == spec_.rules.size()
-                                           : holds(static_cast<double>(rules.size()));
+            if (!spec_.condition.empty()) return holds(static_cast<double>(rules.size()));
+            measure = static_cast<double>(rules.size());
+            return rules.size() == spec_.rules.size();
         }
         case CorrelationType::kTemporalOrdered: {
             // sequence[i]: latest start time of a chain that has seen rules 0..i in order.
@@ -256,6 +284,7 @@ bool CorrelationWindows::evaluate(Group& g, const CorrelationInput& in) const {
                     g.sequence[i] = g.sequence[i - 1];
                 }
             }
+            measure = static_cast<double>(steps);
             return g.sequence[steps - 1].has_value();
         }
         case CorrelationType::kValueSum:

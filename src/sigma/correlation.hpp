@@ -88,13 +88,24 @@ struct CorrelationInput {
     std::string value;     ///< `field`'s value, for the value_* types
 };
 
+/// What a window held when its correlation fired: what an analyst needs to judge it.
+struct CorrelationFiring {
+    core::FileTimeTicks first = 0;  ///< time of the oldest detection in the window
+    std::size_t detections = 0;     ///< detections in the window
+    double measure = 0;             ///< the number the condition was checked on
+    /// value_*: the distinct values of `field` (the first kMaxValues, in order of appearance);
+    /// temporal types: the names of the rules seen.
+    std::vector<std::string> values;
+    static constexpr std::size_t kMaxValues = 16;
+};
+
 /// The sliding windows of one correlation rule. Feed detections in time order.
 class CorrelationWindows {
   public:
     explicit CorrelationWindows(CorrelationSpec spec) : spec_(std::move(spec)) {}
 
-    /// True when the correlation fires with this detection (its window is then restarted).
-    bool add(const CorrelationInput& in);
+    /// Set when the correlation fires with this detection (its window is then restarted).
+    std::optional<CorrelationFiring> add(const CorrelationInput& in);
     std::size_t groups() const noexcept { return groups_.size(); }
 
     /// Detections kept per group at most (the oldest go first past it).
@@ -112,7 +123,9 @@ class CorrelationWindows {
         std::vector<std::optional<core::FileTimeTicks>> sequence;
         core::FileTimeTicks last = 0;
     };
-    bool evaluate(Group& g, const CorrelationInput& in) const;
+    /// Whether the condition holds; `measure` receives the number it was checked on.
+    bool evaluate(Group& g, const CorrelationInput& in, double& measure) const;
+    CorrelationFiring describe(const Group& g, double measure) const;
     void expire(core::FileTimeTicks now);
 
     CorrelationSpec spec_;  // a copy: windows outlive the parse that made the spec

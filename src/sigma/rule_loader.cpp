@@ -112,17 +112,13 @@ class RuleLoader {
         const std::string title = scalar(doc["title"]);
         const std::string id = scalar(doc["id"]);
         const std::string label = !id.empty() ? id : title;
-        if (doc["correlation"]) {
-            reject(file, line, label, core::ErrorCode::kUnsupported,
-                   "correlation rules are not supported by this version");
-            return;
-        }
-        if (doc["filter"] && !doc["detection"]) {
+        const bool correlation = static_cast<bool>(doc["correlation"]);
+        if (doc["filter"] && !doc["detection"] && !correlation) {
             reject(file, line, label, core::ErrorCode::kUnsupported,
                    "Sigma filter documents are not supported by this version");
             return;
         }
-        if (!doc["detection"]) {
+        if (!doc["detection"] && !correlation) {
             reject(file, line, label, core::ErrorCode::kParse, "not a Sigma rule: no 'detection'");
             return;
         }
@@ -130,45 +126,24 @@ class RuleLoader {
             reject(file, line, label, core::ErrorCode::kParse, "a rule needs a 'title'");
             return;
         }
-        auto info = std::make_shared<RuleInfo>();
-        info->id = id;
-        info->title = title;
-        info->name = scalar(doc["name"]);
-        info->status = scalar(doc["status"]);
-        info->description = scalar(doc["description"]);
-        info->author = scalar(doc["author"]);
-        info->date = scalar(doc["date"]);
-        info->file = file;
-        info->line = line;
-        info->tags = yaml_strings(doc["tags"]);
-        info->fields = yaml_strings(doc["fields"]);
-        info->falsepositives = yaml_strings(doc["falsepositives"]);
-        if (const std::string level = scalar(doc["level"]); !level.empty()) {
-            if (auto l = parse_level(level)) {
-                info->level = *l;
-                info->level_given = true;
-            } else {
-                reject(file, yaml_line(doc["level"]), label, core::ErrorCode::kParse,
-                       "unknown level '" + level + "'");
+        auto info = read_info(doc, file, line, label);
+        if (!info) return;
+        if (correlation) {
+            // References are resolved in RuleSet::finalize, once every file is loaded.
+            auto spec = parse_correlation(doc, info);
+            if (!spec) {
+                const std::uint32_t where =
+                    spec.error().location.line != 0 ? spec.error().location.line : line;
+                reject(file, where, label, spec.error().code, spec.error().message);
                 return;
             }
-        }
-        const YAML::Node logsource = doc["logsource"];
-        if (logsource && logsource.IsMap()) {
-            info->logsource.product = scalar(logsource["product"]);
-            info->logsource.category = scalar(logsource["category"]);
-            info->logsource.service = scalar(logsource["service"]);
-        }
-        if (!id.empty()) {
-            auto [it, inserted] = set_.rule_files_by_id_.try_emplace(id, file);
-            if (!inserted) {
-                reject(file, line, label, core::ErrorCode::kInvalidArgument,
-                       "duplicate rule id, already loaded from " + it->second);
-                return;
-            }
+            set_.correlations_.push_back({std::move(*spec), 0, {}});
+            ++set_.report_.loaded;
+            return;
         }
         auto targets = map_log_source(info->logsource);
         if (!targets) {
+            const YAML::Node logsource = doc["logsource"];
             reject(file, yaml_line(logsource ? logsource : doc), label, targets.error().code,
                    targets.error().message);
             return;
@@ -251,6 +226,50 @@ class RuleLoader {
     }
 
   private:
+    /// The rule's metadata; null (and the document rejected) when it is not acceptable.
+    std::shared_ptr<RuleInfo> read_info(const YAML::Node& doc, const std::string& file,
+                                        std::uint32_t line, const std::string& label) {
+        auto info = std::make_shared<RuleInfo>();
+        info->id = scalar(doc["id"]);
+        const std::string& id = info->id;
+        info->title = scalar(doc["title"]);
+        info->name = scalar(doc["name"]);
+        info->status = scalar(doc["status"]);
+        info->description = scalar(doc["description"]);
+        info->author = scalar(doc["author"]);
+        info->date = scalar(doc["date"]);
+        info->file = file;
+        info->line = line;
+        info->tags = yaml_strings(doc["tags"]);
+        info->fields = yaml_strings(doc["fields"]);
+        info->falsepositives = yaml_strings(doc["falsepositives"]);
+        if (const std::string level = scalar(doc["level"]); !level.empty()) {
+            if (auto l = parse_level(level)) {
+                info->level = *l;
+                info->level_given = true;
+            } else {
+                reject(file, yaml_line(doc["level"]), label, core::ErrorCode::kParse,
+                       "unknown level '" + level + "'");
+                return nullptr;
+            }
+        }
+        const YAML::Node logsource = doc["logsource"];
+        if (logsource && logsource.IsMap()) {
+            info->logsource.product = scalar(logsource["product"]);
+            info->logsource.category = scalar(logsource["category"]);
+            info->logsource.service = scalar(logsource["service"]);
+        }
+        if (!id.empty()) {
+            auto [it, inserted] = set_.rule_files_by_id_.try_emplace(id, file);
+            if (!inserted) {
+                reject(file, line, label, core::ErrorCode::kInvalidArgument,
+                       "duplicate rule id, already loaded from " + it->second);
+                return nullptr;
+            }
+        }
+        return info;
+    }
+
     static std::string scalar(const YAML::Node& n) {
         return n && n.IsScalar() ? n.Scalar() : std::string();
     }

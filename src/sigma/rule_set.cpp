@@ -241,6 +241,7 @@ void RuleSet::Bucket::add(std::uint32_t rule, bool keyword_literals,
 }
 
 void RuleSet::finalize() {
+    link_correlations();
     channels_.clear();
     any_channel_ = Bucket{};
     prefilter_ = LiteralPrefilter{};

@@ -19,6 +19,7 @@
 
 #include "core/event.hpp"
 #include "sigma/compiled_rule.hpp"
+#include "sigma/correlation.hpp"
 #include "sigma/literal_prefilter.hpp"
 #include "sigma/placeholders.hpp"
 #include "sigma/regex_prefilter.hpp"
@@ -26,6 +27,21 @@
 namespace vigie::sigma {
 
 class RuleLoader;
+
+/// A loaded correlation rule and the detection rules it reads.
+struct CorrelationRule {
+    CorrelationSpec spec;
+    std::uint32_t index = 0;  ///< its detection-rule index (see RuleSet::rule_info)
+    /// For each entry of spec.rules: the detection-rule indexes it names (the forms of a base
+    /// rule, or a correlation).
+    std::vector<std::vector<std::uint32_t>> sources;
+};
+
+/// A correlation reading the detections of a rule, as its referenced rule number `ref`.
+struct CorrelationUse {
+    std::uint32_t correlation;  ///< index into RuleSet::correlations()
+    std::uint32_t ref;          ///< index into CorrelationSpec::rules
+};
 
 /// A rule (or document) that could not be loaded, and why.
 struct RuleProblem {
@@ -66,11 +82,28 @@ class RuleSet {
     core::Result<void> load_path(const std::string& path);
     /// Loads the YAML text of one file (one or several documents).
     void load_yaml(const std::string& yaml, const std::string& file);
-    /// Builds the index; call once after loading, before matching.
+    /// Links correlations to the rules they name and builds the index; call once after
+    /// loading, before matching.
     void finalize();
 
     const LoadReport& report() const noexcept { return report_; }
+    /// The base rule forms that events are matched against.
     const std::vector<std::unique_ptr<CompiledRule>>& rules() const noexcept { return rules_; }
+
+    /// Detection rules are numbered: first every base rule form (rules()), then every
+    /// correlation. A detection names its rule by this number.
+    std::uint32_t detection_rule_count() const noexcept {
+        return static_cast<std::uint32_t>(rules_.size() + correlations_.size());
+    }
+    const RuleInfo& rule_info(std::uint32_t index) const;
+    /// The correlation with this detection-rule number, or null for a base rule form.
+    const CorrelationRule* correlation(std::uint32_t index) const noexcept;
+    const std::vector<CorrelationRule>& correlations() const noexcept { return correlations_; }
+    /// The correlations that read the detections of a rule.
+    const std::vector<CorrelationUse>& correlation_uses(std::uint32_t index) const;
+    /// Whether a rule's own detections are shown: not when only correlations without
+    /// `generate: true` read it (Sigma's default: the correlation speaks for them).
+    bool shown(std::uint32_t index) const noexcept;
     const FieldNames& field_names() const noexcept { return names_; }
 
     /// Rules that may match events of one (channel, event ID): those evaluated for every such
@@ -95,6 +128,8 @@ class RuleSet {
 
   private:
     friend class RuleLoader;
+    void link_correlations();  // correlation_links.cpp
+
     struct ChannelIndex {
         std::unordered_map<std::int64_t, Bucket> by_id;
         Bucket any_id;
@@ -109,6 +144,9 @@ class RuleSet {
     LiteralPrefilter prefilter_;
     RegexPrefilter regex_prefilter_;
     std::unordered_map<std::string, std::string> rule_files_by_id_;  // duplicate id detection
+    std::vector<CorrelationRule> correlations_;
+    std::vector<std::vector<CorrelationUse>> uses_;  // per detection-rule number
+    std::vector<bool> shown_;                        // per detection-rule number
 };
 
 /// Per-thread matching state over a finalized RuleSet.

@@ -71,11 +71,13 @@ TEST(RuleLoading, DuplicateIdsUnknownLevelsAndMissingParts) {
     EXPECT_NE(r[3].reason.find("no 'detection'"), std::string::npos);
 }
 
-TEST(RuleLoading, CorrelationDocumentsAreReportedNotDropped) {
+TEST(RuleLoading, CorrelationsNamingNoRuleAreReportedWithTheirLine) {
+    // A title is not a reference: correlations name rules by id or name.
     auto rules = load(std::string(kGood) +
                       "---\ntitle: Many\ncorrelation:\n  type: event_count\n  rules: [Good]\n"
                       "  timespan: 1h\n  condition: {gte: 10}\n");
     EXPECT_EQ(rules.report().loaded, 1u);
     ASSERT_EQ(rules.report().rejected.size(), 1u);
-    EXPECT_NE(rules.report().rejected[0].reason.find("correlation"), std::string::npos);
+    EXPECT_NE(rules.report().rejected[0].reason.find("refers to 'Good'"), std::string::npos);
+    EXPECT_GT(rules.report().rejected[0].line, 1u);
 }
