@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -14,6 +15,8 @@
 #include "app/rule_loading.hpp"
 #include "core/time.hpp"
 #include "hunt/correlator.hpp"
+#include "hunt/host_picture.hpp"
+#include "hunt/host_report.hpp"
 #include "hunt/hunter.hpp"
 #include "hunt/input_files.hpp"
 #include "hunt/summary.hpp"
@@ -94,6 +97,15 @@ class FileOutput {
 
 }  // namespace
 
+std::string default_language() {
+    for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+        const char* value = std::getenv(name);
+        if (value == nullptr || *value == '\0') continue;
+        return std::string_view(value).starts_with("fr") ? "fr" : "en";
+    }
+    return "en";
+}
+
 int run_hunt_command(const HuntCommandOptions& options) {
     const auto started = std::chrono::steady_clock::now();
     // Options.
@@ -116,6 +128,13 @@ int run_hunt_command(const HuntCommandOptions& options) {
             return 2;
         }
         *slot = *t;
+    }
+
+    const auto language =
+        hunt::parse_language(options.language.empty() ? default_language() : options.language);
+    if (!language) {
+        fmt::print(stderr, "vigie: unknown language '{}' (use en or fr)\n", options.language);
+        return 2;
     }
 
     // Rules.
@@ -181,23 +200,32 @@ int run_hunt_command(const HuntCommandOptions& options) {
     }
     // In time order: correlations, then what is shown at the requested level.
     hunt::Correlator correlator(rules);
+    hunt::HostPictureBuilder hosts;
     auto show = [&](hunt::Detection&& d) {
-        if (rules.rule_info(d.rule).level < hunt_options.min_level) return;
+        const sigma::RuleInfo& info = rules.rule_info(d.rule);
+        if (info.level < hunt_options.min_level) return;
         summary.add(d, rules);
-        writer->write(d);
+        hosts.add(d, info);
+        if (!options.hosts) writer->write(d);
     };
     if (auto r = timeline.finish([&](const hunt::Detection& d) { correlator.add(d, show); }); !r) {
         fmt::print(stderr, "vigie: {}\n", r.error().to_string());
         return 2;
     }
     writer->finish();
+    const hunt::HostPicture picture = hosts.finish();
+    if (options.hosts) {
+        out.write(options.format == "jsonl" ? hunt::render_hosts_jsonl(picture)
+                                            : hunt::render_hosts_text(picture, *language));
+    }
     for (const hunt::FileReport& f : stats.files) had_error = had_error || f.error.has_value();
 
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!options.no_summary && (options.summary || terminal)) {
-        fmt::print(stderr, "{}",
-                   summary.render(stats, rules, elapsed, total_bytes, inputs.skipped.size()));
+        fmt::print(stderr, "{}{}",
+                   summary.render(stats, rules, elapsed, total_bytes, inputs.skipped.size()),
+                   hunt::render_hosts_brief(picture, *language));
     } else {
         for (const hunt::FileReport& f : stats.files) {
             if (f.error) fmt::print(stderr, "vigie: {}\n", f.error->to_string());

@@ -18,11 +18,16 @@ struct HuntCommandOptions {
     bool no_summary = false;
     bool progress = true;
     bool recover = false;
+    bool hosts = false;    ///< print the per-host picture instead of the timeline
+    std::string language;  ///< en | fr (default: from LANG)
     unsigned threads = 0;
     std::vector<std::string> paths;
 };
 
 /// Exit status: 0 detections found, 1 none, 2 error.
 int run_hunt_command(const HuntCommandOptions& options);
+
+/// "fr" when LC_ALL, LC_MESSAGES or LANG (the first set) asks for French, else "en".
+std::string default_language();
 
 }  // namespace vigie::app

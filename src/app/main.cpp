@@ -59,6 +59,12 @@ int run(int argc, char** argv) {
     hunt_cmd->add_flag("--no-summary", hunt.no_summary, "Never print the summary");
     hunt_cmd->add_flag("!--no-progress", hunt.progress, "No progress bar");
     hunt_cmd->add_flag("--recover", hunt.recover, "EVTX: also recover records from slack space");
+    hunt_cmd->add_flag("--hosts", hunt.hosts,
+                       "Print the per-host picture (stage on the ransomware path, urgency, "
+                       "lateral movement) instead of the timeline; JSON lines with --format jsonl");
+    hunt_cmd->add_option("--lang", hunt.language,
+                         "Language of the host picture: en or fr "
+                         "(default: from LANG)");
     hunt_cmd->add_option("--threads", hunt.threads, "Threads (0: one per core)")
         ->capture_default_str();
     hunt_cmd->add_option("PATH", hunt.paths, "Event log files or folders")->required();

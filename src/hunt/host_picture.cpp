@@ -1,0 +1,323 @@
+#include "hunt/host_picture.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+namespace vigie::hunt {
+namespace {
+
+constexpr std::array<int, kStageCount> kStageWeight = {10, 10, 20, 10, 20, 30, 40};
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (c == '_') c = '-';  // older rules write attack.initial_access
+    }
+    return out;
+}
+
+bool same_name(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return (x | 0x20) == (y | 0x20);
+           });
+}
+
+std::string_view field(const Detection& d, std::string_view name) {
+    for (const auto& [k, v] : d.fields) {
+        if (same_name(k, name)) return v;
+    }
+    return {};
+}
+
+bool absent(std::string_view v) {
+    return v.empty() || v == "-" || v == "::1" || v == "127.0.0.1" || same_name(v, "localhost");
+}
+
+std::string_view first_present(const Detection& d, std::initializer_list<std::string_view> names) {
+    for (const std::string_view n : names) {
+        const std::string_view v = field(d, n);
+        if (!absent(v)) return v;
+    }
+    return {};
+}
+
+bool is_address(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+        return std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':';
+    }) && s.find_first_of(".:") != std::string_view::npos;
+}
+
+// "psexec.exe \\SRV-01 -u ..." / "wmic /node:SRV-01 ..." / "Invoke-Command -ComputerName SRV-01":
+// the remote host a command line names, if any.
+std::string remote_host_in(std::string_view command) {
+    auto name_at = [&](std::size_t pos) {
+        std::size_t end = pos;
+        while (end < command.size() &&
+               (std::isalnum(static_cast<unsigned char>(command[end])) || command[end] == '-' ||
+                command[end] == '.' || command[end] == '_')) {
+            ++end;
+        }
+        return std::string(command.substr(pos, end - pos));
+    };
+    const std::string low = lower(command);
+    for (std::size_t pos = low.find("\\\\"); pos != std::string::npos;
+         pos = low.find("\\\\", pos + 2)) {
+        // \\host\share paths of UNC file names are not remote execution; \\host followed by a
+        // space or the end is (psexec, sc, reg).
+        const std::string host = name_at(pos + 2);
+        const std::size_t after = pos + 2 + host.size();
+        if (!host.empty() && (after >= command.size() || command[after] == ' ')) return host;
+    }
+    for (const std::string_view marker : {"/node:", "-computername ", "-r:", "/s "}) {
+        const std::size_t pos = low.find(marker);
+        if (pos == std::string::npos) continue;
+        std::size_t start = pos + marker.size();
+        if (start < command.size() && command[start] == '"') ++start;
+        if (std::string host = name_at(start); !host.empty()) return host;
+    }
+    return {};
+}
+
+sigma::Level max_level(sigma::Level a, sigma::Level b) {
+    return a < b ? b : a;
+}
+
+double level_factor(sigma::Level l) {
+    switch (l) {
+        case sigma::Level::kInformational:
+            return 0;
+        case sigma::Level::kLow:
+            return 0.5;
+        case sigma::Level::kMedium:
+            return 1;
+        case sigma::Level::kHigh:
+            return 1.5;
+        case sigma::Level::kCritical:
+            return 2;
+    }
+    return 0;
+}
+
+void widen(core::FileTimeTicks t, core::FileTimeTicks& first, core::FileTimeTicks& last) {
+    if (t == 0) return;
+    if (first == 0 || t < first) first = t;
+    last = std::max(last, t);
+}
+
+}  // namespace
+
+std::string host_key(std::string_view name) {
+    if (is_address(name)) return std::string(name);
+    std::string key(name.substr(0, name.find('.')));
+    for (char& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return key;
+}
+
+std::vector<Stage> stages_of(const sigma::RuleInfo& rule) {
+    bool stage[kStageCount] = {};
+    bool specific = false;  // a technique placed it on inhibit recovery or impact
+    for (const std::string& tag : rule.tags) {
+        const std::string t = lower(tag);
+        if (!t.starts_with("attack.")) continue;
+        const std::string_view name = std::string_view(t).substr(7);
+        auto technique = [&](std::string_view id) {
+            return name == id ||
+                   (name.starts_with(id) && name.size() > id.size() && name[id.size()] == '.');
+        };
+        if (technique("t1490") || technique("t1489") || technique("t1562") || name == "t1070.001") {
+            stage[static_cast<int>(Stage::kInhibitRecovery)] = true;
+            specific = true;
+        } else if (technique("t1486") || technique("t1491") || technique("t1485")) {
+            stage[static_cast<int>(Stage::kImpact)] = true;
+            specific = true;
+        }
+    }
+    for (const std::string& tag : rule.tags) {
+        const std::string t = lower(tag);
+        if (!t.starts_with("attack.")) continue;
+        const std::string_view name = std::string_view(t).substr(7);
+        if (name == "initial-access") {
+            stage[static_cast<int>(Stage::kInitialAccess)] = true;
+        } else if (name == "execution" || name == "persistence" || name == "privilege-escalation" ||
+                   name == "command-and-control" || (name == "defense-evasion" && !specific)) {
+            stage[static_cast<int>(Stage::kExecution)] = true;
+        } else if (name == "credential-access") {
+            stage[static_cast<int>(Stage::kCredentialAccess)] = true;
+        } else if (name == "discovery") {
+            stage[static_cast<int>(Stage::kDiscovery)] = true;
+        } else if (name == "lateral-movement") {
+            stage[static_cast<int>(Stage::kLateralMovement)] = true;
+        } else if (name == "impact" && !specific) {
+            stage[static_cast<int>(Stage::kImpact)] = true;
+        }
+    }
+    std::vector<Stage> out;
+    for (std::size_t i = 0; i < kStageCount; ++i) {
+        if (stage[i]) out.push_back(static_cast<Stage>(i));
+    }
+    return out;
+}
+
+std::optional<Stage> HostReport::furthest() const {
+    for (std::size_t i = kStageCount; i-- > 0;) {
+        if (stages[i].reached) return static_cast<Stage>(i);
+    }
+    return std::nullopt;
+}
+
+HostPictureBuilder::HostState& HostPictureBuilder::host(const std::string& computer) {
+    const std::string name = computer.empty() ? "(unknown)" : computer;
+    HostState& h = hosts_[host_key(name)];
+    if (h.report.host.empty()) h.report.host = name;
+    return h;
+}
+
+void HostPictureBuilder::add(const Detection& d, const sigma::RuleInfo& rule) {
+    HostState& h = host(d.computer);
+    HostReport& r = h.report;
+    ++r.detections;
+    ++r.by_level[static_cast<std::size_t>(rule.level)];
+    widen(d.timestamp, r.first, r.last);
+    for (const std::string_view name :
+         {"TargetUserName", "SubjectUserName", "User", "AccountName", "SamAccountName"}) {
+        const std::string_view account = field(d, name);
+        if (absent(account) || account.ends_with('$') || same_name(account, "SYSTEM") ||
+            same_name(account, "LocalSystem") || account.starts_with("NT AUTHORITY\\")) {
+            continue;
+        }
+        if (r.accounts.size() < 8 &&
+            std::find(r.accounts.begin(), r.accounts.end(), account) == r.accounts.end()) {
+            r.accounts.emplace_back(account);
+        }
+        break;
+    }
+    for (const std::string& tag : rule.tags) {
+        const std::string t = lower(tag);
+        if (!t.starts_with("attack.") || (t.size() > 8 && t[7] == 't' && std::isdigit(t[8]))) {
+            continue;  // techniques are not tactics
+        }
+        const std::string tactic = t.substr(7);
+        auto [it, inserted] = h.tactic_index.try_emplace(tactic, r.tactics.size());
+        if (inserted) r.tactics.push_back({tactic, 0, 0, 0});
+        TacticSeen& seen = r.tactics[it->second];
+        ++seen.detections;
+        widen(d.timestamp, seen.first, seen.last);
+    }
+    // Building blocks (informational) are context, not a step on the path.
+    if (rule.level == sigma::Level::kInformational) return;
+    const std::vector<Stage> stages = stages_of(rule);
+    for (const Stage s : stages) {
+        StageSeen& seen = r.stages[static_cast<std::size_t>(s)];
+        seen.reached = true;
+        ++seen.detections;
+        seen.max_level = seen.detections == 1 ? rule.level : max_level(seen.max_level, rule.level);
+        widen(d.timestamp, seen.first, seen.last);
+        if (seen.rules.size() < 4 &&
+            std::find(seen.rules.begin(), seen.rules.end(), rule.title) == seen.rules.end()) {
+            seen.rules.push_back(rule.title);
+        }
+    }
+    if (std::find(stages.begin(), stages.end(), Stage::kLateralMovement) != stages.end()) {
+        add_edge(d, rule);
+    }
+}
+
+void HostPictureBuilder::add_edge(const Detection& d, const sigma::RuleInfo& rule) {
+    LateralEdge e;
+    const std::string_view server = field(d, "TargetServerName");  // 4648: logged on the source
+    const std::string remote = remote_host_in(field(d, "CommandLine"));
+    if (!absent(server) && host_key(server) != host_key(d.computer)) {
+        e.source = d.computer;
+        e.target = std::string(server);
+    } else if (!remote.empty() && host_key(remote) != host_key(d.computer)) {
+        e.source = d.computer;
+        e.target = remote;
+    } else {
+        e.target = d.computer;
+        const std::string_view name =
+            first_present(d, {"WorkstationName", "SourceHostname", "Workstation"});
+        const std::string_view address = first_present(
+            d, {"IpAddress", "SourceAddress", "SourceIp", "ClientAddress", "SourceNetworkAddress"});
+        if (!name.empty() && !address.empty())
+            address_names_[std::string(address)] = host_key(name);
+        e.source = std::string(!name.empty() ? name : address);
+    }
+    e.account =
+        std::string(first_present(d, {"TargetUserName", "SubjectUserName", "AccountName", "User"}));
+    e.method = rule.title;
+    const std::string key =
+        host_key(e.source) + '\x1f' + host_key(e.target) + '\x1f' + e.account + '\x1f' + e.method;
+    auto [it, inserted] = edges_.try_emplace(key, e);
+    ++it->second.detections;
+    widen(d.timestamp, it->second.first, it->second.last);
+}
+
+HostPicture HostPictureBuilder::finish() const {
+    HostPicture picture;
+    for (const auto& [key, edge] : edges_) {
+        LateralEdge e = edge;
+        // An address the logs elsewhere tie to a workstation name: show both.
+        if (const auto name = address_names_.find(e.source); name != address_names_.end()) {
+            e.source = name->second + " (" + e.source + ")";
+        }
+        picture.edges.push_back(std::move(e));
+    }
+    std::sort(picture.edges.begin(), picture.edges.end(),
+              [](const LateralEdge& a, const LateralEdge& b) { return a.first < b.first; });
+
+    for (const auto& [key, state] : hosts_) {
+        HostReport r = state.report;
+        double score = 0;
+        for (std::size_t i = 0; i < kStageCount; ++i) {
+            if (r.stages[i].reached) score += kStageWeight[i] * level_factor(r.stages[i].max_level);
+        }
+        r.score = static_cast<int>(score + 0.5);
+        const StageSeen& credentials = r.stages[static_cast<std::size_t>(Stage::kCredentialAccess)];
+        core::FileTimeTicks spread = 0;  // first move out of this host after credential access
+        if (credentials.reached) {
+            for (const LateralEdge& e : picture.edges) {
+                const std::string source = host_key(e.source.substr(0, e.source.find(' ')));
+                if (source == key && e.last >= credentials.first) {
+                    const core::FileTimeTicks t = std::max(e.first, credentials.first);
+                    if (spread == 0 || t < spread) spread = t;
+                }
+            }
+        }
+        const StageSeen& impact = r.stages[static_cast<std::size_t>(Stage::kImpact)];
+        const StageSeen& inhibit = r.stages[static_cast<std::size_t>(Stage::kInhibitRecovery)];
+        if (impact.reached) {
+            r.urgency = Urgency::kImpact;
+        } else if (inhibit.reached) {
+            r.urgency = Urgency::kInhibitRecovery;
+        } else if (spread != 0) {
+            r.urgency = Urgency::kSpreading;
+        } else if (credentials.reached ||
+                   r.stages[static_cast<std::size_t>(Stage::kLateralMovement)].reached ||
+                   r.by_level[3] + r.by_level[4] > 0) {
+            r.urgency = Urgency::kCompromised;
+        } else if (r.by_level[2] > 0) {
+            r.urgency = Urgency::kSuspicious;
+        }
+        if (is_emergency(r.urgency)) {
+            for (const core::FileTimeTicks t :
+                 {impact.reached ? impact.first : 0, inhibit.reached ? inhibit.first : 0, spread}) {
+                if (t != 0 && (r.emergency_since == 0 || t < r.emergency_since)) {
+                    r.emergency_since = t;
+                }
+            }
+        }
+        picture.hosts.push_back(std::move(r));
+    }
+    std::sort(picture.hosts.begin(), picture.hosts.end(),
+              [](const HostReport& a, const HostReport& b) {
+                  if (a.urgency != b.urgency) return a.urgency > b.urgency;
+                  if (a.score != b.score) return a.score > b.score;
+                  if (a.last != b.last) return a.last > b.last;
+                  return a.host < b.host;
+              });
+    return picture;
+}
+
+}  // namespace vigie::hunt
