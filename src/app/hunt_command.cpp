@@ -205,7 +205,7 @@ int run_hunt_command(const HuntCommandOptions& options) {
         const sigma::RuleInfo& info = rules.rule_info(d.rule);
         if (info.level < hunt_options.min_level) return;
         summary.add(d, rules);
-        hosts.add(d, info);
+        hosts.add(d, info, rules.correlation(d.rule) != nullptr);
         if (!options.hosts) writer->write(d);
     };
     if (auto r = timeline.finish([&](const hunt::Detection& d) { correlator.add(d, show); }); !r) {

@@ -174,7 +174,7 @@ HostPictureBuilder::HostState& HostPictureBuilder::host(const std::string& compu
     return h;
 }
 
-void HostPictureBuilder::add(const Detection& d, const sigma::RuleInfo& rule) {
+void HostPictureBuilder::add(const Detection& d, const sigma::RuleInfo& rule, bool correlation) {
     HostState& h = host(d.computer);
     HostReport& r = h.report;
     ++r.detections;
@@ -219,7 +219,8 @@ void HostPictureBuilder::add(const Detection& d, const sigma::RuleInfo& rule) {
             seen.rules.push_back(rule.title);
         }
     }
-    if (std::find(stages.begin(), stages.end(), Stage::kLateralMovement) != stages.end()) {
+    if (!correlation &&
+        std::find(stages.begin(), stages.end(), Stage::kLateralMovement) != stages.end()) {
         add_edge(d, rule);
     }
 }

@@ -112,7 +112,8 @@ struct HostPicture {
 
 class HostPictureBuilder {
   public:
-    void add(const Detection& d, const sigma::RuleInfo& rule);
+    /// `correlation`: the detection sums up others (no event of its own to take an edge from).
+    void add(const Detection& d, const sigma::RuleInfo& rule, bool correlation = false);
     HostPicture finish() const;
 
   private:
