@@ -340,7 +340,7 @@ TEST(HuntCli, BuiltInPackOnTheDemoLog) {
         "Shadow Copies Deleted or Shrunk",
         "Ransom Note or Encrypted File Extension Written",
         "Ransom Note or Encrypted File Extension Written",
-        "Security Event Log Cleared",
+        "Security or System Event Log Cleared",
     };
     for (std::size_t i = 0; i < expected.size(); ++i) {
         EXPECT_NE(out[i + 1].find(expected[i]), std::string::npos) << out[i + 1];

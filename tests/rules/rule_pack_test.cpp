@@ -2,6 +2,10 @@
 // every rule file rules/windows/.../X.yml has fixtures tests/rules/fixtures/X.match.jsonl
 // (events it must match) and X.nomatch.jsonl (benign look-alikes it must not match; they must
 // also stay below level medium for the whole pack).
+//
+// Correlation rules (rules/windows/correlations/) are checked end to end: `vigie hunt` with the
+// whole pack over X.match.jsonl must show each correlation of the file, and over X.nomatch.jsonl
+// (wrong order, other hosts, just outside the window) none of them.
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
@@ -15,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_support.hpp"
 #include "core/input_stream.hpp"
 #include "json/event_reader.hpp"
 #include "sigma/rule_set.hpp"
@@ -29,15 +34,22 @@ using vigie::sigma::RuleSet;
 const fs::path kPackDir = fs::path(VIGIE_SOURCE_DIR) / "rules";
 const fs::path kFixtureDir = fs::path(VIGIE_SOURCE_DIR) / "tests" / "rules" / "fixtures";
 
-/// Every rule file of the pack, relative to rules/, sorted.
-std::vector<std::string> rule_files() {
+enum class Files { kAll, kDetection, kCorrelation };
+constexpr std::string_view kCorrelationDir = "windows/correlations/";
+
+/// Rule files of the pack, relative to rules/, sorted: all, or detection or correlation rules.
+std::vector<std::string> rule_files(Files which = Files::kAll) {
     std::vector<std::string> out;
     std::error_code ec;
     for (fs::recursive_directory_iterator it(kPackDir, ec), end; !ec && it != end;
          it.increment(ec)) {
         const fs::path& p = it->path();
         if (it->is_regular_file() && (p.extension() == ".yml" || p.extension() == ".yaml")) {
-            out.push_back(fs::relative(p, kPackDir).generic_string());
+            std::string rel = fs::relative(p, kPackDir).generic_string();
+            const bool correlation = rel.starts_with(kCorrelationDir);
+            if (which == Files::kAll || correlation == (which == Files::kCorrelation)) {
+                out.push_back(std::move(rel));
+            }
         }
     }
     std::sort(out.begin(), out.end());
@@ -143,7 +155,7 @@ TEST(RulePack, LoadsWithoutRejectionsOrLostForms) {
     const auto& report = pack().report();
     EXPECT_GT(report.files, 0u);
     EXPECT_EQ(report.files, rule_files().size());
-    EXPECT_EQ(report.loaded, report.files) << "every file holds one rule that loads";
+    EXPECT_EQ(report.loaded, report.documents) << "every rule loads";
     EXPECT_TRUE(report.rejected.empty()) << "rejected:\n" << problems(report.rejected);
     // A note says a rule cannot run on one of its sources (a Sysmon-only field in a
     // process_creation rule cannot run on Security 4688): none in the pack.
@@ -312,6 +324,86 @@ std::string test_name(const ::testing::TestParamInfo<std::string>& info) {
     return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Pack, RulePackRule, ::testing::ValuesIn(rule_files()), test_name);
+INSTANTIATE_TEST_SUITE_P(Pack, RulePackRule, ::testing::ValuesIn(rule_files(Files::kDetection)),
+                         test_name);
+
+// ---------------------------------------------------------------------------------------------
+// Each correlation file: one correlation shown, possibly with hidden building blocks before it.
+
+class RulePackCorrelation : public ::testing::TestWithParam<std::string> {
+  protected:
+    fs::path rule_path() const { return kPackDir / GetParam(); }
+    fs::path fixture(const char* kind) const {
+        return kFixtureDir / (stem_of(GetParam()) + "." + kind + ".jsonl");
+    }
+    /// The correlations of this file, from the whole pack (their references cross files).
+    std::vector<const vigie::sigma::CorrelationRule*> correlations() const {
+        std::vector<const vigie::sigma::CorrelationRule*> out;
+        for (const auto& c : pack().correlations()) {
+            if (fs::path(c.spec.info->file) == rule_path()) out.push_back(&c);
+        }
+        return out;
+    }
+    /// Rule ids shown by `vigie hunt` with the pack over one fixture.
+    std::multiset<std::string> shown_ids(const fs::path& events) const {
+        const auto r =
+            vigie::test::run(vigie::test::kVigie + " hunt --no-summary --format jsonl -r " +
+                             kPackDir.string() + " '" + events.string() + "'");
+        EXPECT_LE(r.status, 1) << r.out;
+        std::multiset<std::string> ids;
+        static const std::regex kId(R"re("rule_id":"([^"]*)")re");
+        for (const std::string& l : vigie::test::lines(r.out)) {
+            std::smatch m;
+            if (std::regex_search(l, m, kId)) ids.insert(m[1]);
+        }
+        return ids;
+    }
+};
+
+TEST_P(RulePackCorrelation, FollowsTheConventions) {
+    const auto list = correlations();
+    ASSERT_FALSE(list.empty()) << "no correlation loaded from " << GetParam();
+    std::size_t shown = 0;
+    for (const auto* c : list) {
+        const RuleInfo& info = *c->spec.info;
+        EXPECT_EQ(info.author, "vigie");
+        EXPECT_EQ(info.status, "experimental");
+        EXPECT_TRUE(info.level_given) << info.title << ": no level";
+        EXPECT_FALSE(info.description.empty()) << info.title;
+        EXPECT_FALSE(info.name.empty()) << info.title << ": correlations are named";
+        EXPECT_TRUE(has_tag(info, kTactics)) << info.title << ": no ATT&CK tactic tag";
+        EXPECT_TRUE(std::any_of(info.tags.begin(), info.tags.end(), is_technique_tag))
+            << info.title << ": no ATT&CK technique tag";
+        if (pack().shown(c->index)) {
+            ++shown;
+            EXPECT_FALSE(info.falsepositives.empty()) << info.title << ": no falsepositives";
+        }
+    }
+    EXPECT_EQ(shown, 1u) << "one correlation shown per file (building blocks before it)";
+    EXPECT_TRUE(stem_of(GetParam()).starts_with("corr_")) << GetParam();
+}
+
+TEST_P(RulePackCorrelation, FiresOnItsFixturesAndNotOnItsNearMisses) {
+    std::set<std::string> expected;
+    for (const auto* c : correlations()) {
+        if (pack().shown(c->index)) expected.insert(c->spec.info->id);
+    }
+    ASSERT_FALSE(expected.empty());
+    const fs::path match = fixture("match");
+    const fs::path nomatch = fixture("nomatch");
+    ASSERT_TRUE(fs::exists(match)) << "missing fixture " << match;
+    ASSERT_TRUE(fs::exists(nomatch)) << "missing fixture " << nomatch;
+    const auto fired = shown_ids(match);
+    for (const std::string& id : expected) {
+        EXPECT_EQ(fired.count(id), 1u) << GetParam() << " should fire once on " << match;
+    }
+    const auto quiet = shown_ids(nomatch);
+    for (const std::string& id : expected) {
+        EXPECT_EQ(quiet.count(id), 0u) << GetParam() << " fired on " << nomatch;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Pack, RulePackCorrelation,
+                         ::testing::ValuesIn(rule_files(Files::kCorrelation)), test_name);
 
 }  // namespace
