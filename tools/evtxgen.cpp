@@ -5,6 +5,9 @@
 //   vigie-evtxgen --chunks-from DIR --size-mb M OUT.evtx
 //                                            real chunks of the EVTX files under DIR, repeated in
 //                                            order up to M MiB (benchmark input made of real logs)
+//   vigie-evtxgen --scenario DIR [--benign-only] [--seed N]
+//                                            a week of a hospital's logs with a Clop intrusion
+//                                            (or without), DIR/<HOST>/<Channel>.evtx
 //
 // Output is deterministic: the same arguments give the same bytes (a test checks the committed
 // demo file against a fresh one).
@@ -25,6 +28,7 @@
 #include "core/time.hpp"
 #include "evtx/windows_event.hpp"
 #include "evtx/writer.hpp"
+#include "scenario/scenario.hpp"
 
 namespace {
 
@@ -295,7 +299,25 @@ int main(int argc, char** argv) {
                    "Build a file from the chunks of the EVTX files under this folder");
     app.add_option("--size-mb", size_mb, "Size for --chunks-from, in MiB")->capture_default_str();
     app.add_option("OUT", out, "Output file for --synthetic and --chunks-from");
+    std::string scenario_dir;
+    bool benign_only = false;
+    vigie::scenario::ScenarioOptions scenario;
+    app.add_option("--scenario", scenario_dir,
+                   "Write the hospital week scenario (one folder per host) under this folder");
+    app.add_flag("--benign-only", benign_only, "--scenario without the intrusion");
+    app.add_option("--seed", scenario.seed, "Seed of --scenario")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
+    if (!scenario_dir.empty()) {
+        scenario.attack = !benign_only;
+        auto manifest = vigie::scenario::write_hospital_scenario(scenario, scenario_dir);
+        if (!manifest) {
+            fmt::print(stderr, "vigie-evtxgen: {}\n", manifest.error().to_string());
+            return 2;
+        }
+        fmt::print(stderr, "{}: {} events in {} files on {} hosts\n", scenario_dir,
+                   manifest->events, manifest->files.size(), manifest->hosts.size());
+        return 0;
+    }
     if (!chunks_from.empty() && !out.empty()) return write_chunks_from(chunks_from, size_mb, out);
 
     vigie::evtx::EvtxWriter writer;

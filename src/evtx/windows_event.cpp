@@ -79,7 +79,13 @@ void build_windows_event(const WindowsEventSpec& spec, core::Event& event) {
         event.add_attribute("Guid", stored_bytes(event, guid, true));
     }
     event.close_element();
-    text_element(event, "EventID", Value::uint64(spec.event_id).with_width(2));
+    event.open_element("EventID");
+    if (spec.qualifiers >= 0) {
+        event.add_attribute(
+            "Qualifiers", Value::uint64(static_cast<std::uint16_t>(spec.qualifiers)).with_width(2));
+    }
+    event.add_text(Value::uint64(spec.event_id).with_width(2));
+    event.close_element();
     text_element(event, "Version", Value::uint64(spec.version).with_width(1));
     text_element(event, "Level", Value::uint64(spec.level).with_width(1));
     text_element(event, "Task", Value::uint64(spec.task).with_width(2));
@@ -103,6 +109,22 @@ void build_windows_event(const WindowsEventSpec& spec, core::Event& event) {
     }
     event.close_element();
     event.close_element();  // System
+    if (!spec.user_data.empty()) {
+        event.open_element("UserData");
+        event.open_element(event.store(spec.user_data));
+        if (!spec.user_data_namespace.empty()) {
+            event.add_attribute("xmlns", Value::utf8(event.store(spec.user_data_namespace)));
+        }
+        for (const auto& [name, value] : spec.data) {
+            event.open_element(event.store(name));
+            event.add_text(Value::utf8(event.store(value)));
+            event.close_element();
+        }
+        event.close_element();
+        event.close_element();  // UserData
+        event.close_element();  // Event
+        return;
+    }
     event.open_element("EventData");
     for (const auto& [name, value] : spec.data) {
         event.open_element("Data");

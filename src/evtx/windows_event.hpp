@@ -32,6 +32,14 @@ struct WindowsEventSpec {
     std::string user_sid;  ///< "S-1-5-18" form; empty: no Security UserID
     /// EventData as <Data Name="name">value</Data>; an empty name gives an unnamed <Data>.
     std::vector<std::pair<std::string, std::string>> data;
+    /// The EventID's Qualifiers attribute (classic providers: Service Control Manager 16384,
+    /// MsiInstaller 0); negative: none.
+    int qualifiers = -1;
+    /// When set, `data` goes into <UserData><user_data xmlns="user_data_namespace"> as elements
+    /// named after each pair, not into <EventData> (the Event Log service's LogFileCleared of
+    /// Security 1102 and System 104).
+    std::string user_data;
+    std::string user_data_namespace;
 };
 
 /// Clears `event` and fills it from `spec`. Strings are copied into the event.
