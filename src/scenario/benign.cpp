@@ -35,6 +35,46 @@ const std::vector<std::string> kCommunFiles = {
     "Notes-de-service\\Note-direction-2019-11.docx", "Annuaire\\Annuaire-interne.xlsx",
     "Qualite\\Fiche-evenement-indesirable.docx",     "Plannings\\Conges-2019.xlsx"};
 
+/// System processes that come and go on every Windows host; parent 0 services.exe,
+/// 1 the Task Scheduler, 2 DCOM.
+struct Background {
+    const char* image;
+    const char* command;
+    int parent;
+    bool workstation_only;
+    bool connects;
+};
+constexpr Background kBackground[] = {
+    {"C:\\Windows\\System32\\svchost.exe",
+     "C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s BITS", 0, false, true},
+    {"C:\\Windows\\System32\\svchost.exe",
+     "C:\\Windows\\System32\\svchost.exe -k wsappx -p -s ClipSVC", 0, false, false},
+    {"C:\\Windows\\System32\\svchost.exe",
+     "C:\\Windows\\system32\\svchost.exe -k LocalServiceNetworkRestricted -p -s lmhosts", 0, false,
+     false},
+    {"C:\\Windows\\System32\\taskhostw.exe", "taskhostw.exe Install $(Arg0)", 1, false, false},
+    {"C:\\Windows\\System32\\taskhostw.exe", "taskhostw.exe SYSTEM", 1, false, false},
+    {"C:\\Windows\\System32\\wbem\\WmiPrvSE.exe",
+     "C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding", 2, false, false},
+    {"C:\\Windows\\System32\\dllhost.exe",
+     "C:\\Windows\\system32\\DllHost.exe /Processid:{AB8902B4-09CA-4BB6-B78D-A8F59079A8D5}", 2,
+     false, false},
+    {"C:\\Windows\\System32\\SearchProtocolHost.exe",
+     "\"C:\\Windows\\system32\\SearchProtocolHost.exe\" Global\\UsGthrFltPipeMssGthrPipe1_ "
+     "Global\\UsGthrCtrlFltPipeMssGthrPipe1 1 -2147483646 \"Software\\Microsoft\\Windows Search\" "
+     "\"Mozilla/4.0 (compatible; MSIE 6.0; Windows NT; MS Search 4.0 Robot)\" "
+     "\"C:\\ProgramData\\Microsoft\\Search\\Data\\Temp\\usgthrsvc\" \"DownLevelDaemon\" ",
+     2, true, false},
+    {"C:\\Windows\\System32\\CompatTelRunner.exe",
+     "C:\\Windows\\system32\\compattelrunner.exe -m:appraiser.dll -f:DoScheduledTelemetryRun", 1,
+     false, true},
+    {"C:\\Windows\\System32\\sppsvc.exe", "C:\\Windows\\system32\\sppsvc.exe", 0, false, false},
+    {"C:\\Windows\\System32\\wermgr.exe", "C:\\Windows\\system32\\wermgr.exe -upload", 1, false,
+     true},
+    {"C:\\Windows\\System32\\conhost.exe",
+     "\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1", 1, false, false},
+};
+
 /// Ticks within the next `span` (millisecond detail).
 Ticks jitter(Rng& rng, Ticks t, Ticks span) {
     return t + rng.below(span / 10000) * 10000 + rng.below(10000);
@@ -79,18 +119,23 @@ class BenignDay {
         const Process& services = r_.system_process(h, image::kServices);
         const Process& schedule = r_.system_process(
             h, image::kSvchost, "C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule");
+        const Process& dcom = r_.system_process(
+            h, image::kSvchost, "C:\\Windows\\system32\\svchost.exe -k DcomLaunch -p");
         for (int hour = 0; hour < 24; ++hour) {
             const Ticks base = at(hour, 0);
-            if (rng_.chance(70)) {
-                r_.start(h, jitter(rng_, base, kHour), sys, image::kSvchost,
-                         rng_.chance(50)
-                             ? "C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s BITS"
-                             : "C:\\Windows\\System32\\svchost.exe -k wsappx -p -s ClipSVC",
-                         services);
-            }
-            if (rng_.chance(60)) {
-                r_.start(h, jitter(rng_, base, kHour), sys, "C:\\Windows\\system32\\taskhostw.exe",
-                         "taskhostw.exe Install $(Arg0)", schedule);
+            const bool busy = !weekend_ && hour >= 7 && hour < 19;
+            const int n = static_cast<int>(rng_.between(busy ? 10 : 5, busy ? 20 : 10));
+            for (int i = 0; i < n; ++i) {
+                const Ticks t = jitter(rng_, base, kHour);
+                const Background& b = kBackground[rng_.below(std::size(kBackground))];
+                if (b.workstation_only && h.server()) continue;
+                const Process& parent = b.parent == 0 ? services : b.parent == 1 ? schedule : dcom;
+                const Process p = r_.start(h, t, sys, b.image, b.command, parent);
+                if (b.connects && !h.server()) {
+                    r_.connection(h, t + kSecond, p, sys,
+                                  rng_.chance(50) ? net_.dc().address : "13.107.4.50",
+                                  rng_.chance(50) ? 443 : 389);
+                }
             }
             if (rng_.chance(25)) {
                 const Ticks t = jitter(rng_, base, kHour);
@@ -175,6 +220,7 @@ class BenignDay {
         r_.service_ticket(begin - kSecond, acc, pc.account(), pc.sid, pc.address);
         r_.logon(pc, begin, acc, 2, "127.0.0.1", "-", Auth::kKerberos, s.logon_id);
         r_.group_policy(pc, begin + 9 * kSecond, false, u.sid);
+        logon_script(pc, acc, begin + 10 * kSecond);
         const Process& winlogon =
             r_.system_process(pc, "C:\\Windows\\System32\\winlogon.exe", "winlogon.exe");
         const Process userinit =
@@ -206,11 +252,26 @@ class BenignDay {
                                   net_.dc().sid, pc.address);
                 next_ticket += kHour;
             }
-            t += static_cast<Ticks>(rng_.between(3, 12)) * kMinute + rng_.below(kMinute);
+            t += static_cast<Ticks>(rng_.between(1, 5)) * kMinute + rng_.below(kMinute);
         }
         if (share.open)
             r_.logoff(net_.file_server(), end + kSecond, acc, share.session.logon_id, 3);
         r_.logoff(pc, end, acc, s.logon_id, 2, true);
+    }
+
+    // The domain's logon script, read from NETLOGON on the DC.
+    void logon_script(const Host& pc, const Account& acc, Ticks t) {
+        const Host& dc = net_.dc();
+        r_.service_ticket(t, acc, dc.account(), dc.sid, pc.address);
+        Session s;
+        s.account = acc;
+        s.logon_id = r_.logon(dc, t + 100 * 10000, acc, 3, pc.address, pc.name);
+        r_.share_access(dc, t + 200 * 10000, s, pc.address, "\\\\*\\NETLOGON",
+                        "\\??\\C:\\Windows\\SYSVOL\\sysvol\\chu.local\\SCRIPTS");
+        r_.share_file(dc, t + 300 * 10000, s, pc.address, "\\\\*\\NETLOGON",
+                      "\\??\\C:\\Windows\\SYSVOL\\sysvol\\chu.local\\SCRIPTS", "lecteurs.bat",
+                      false);
+        r_.logoff(dc, t + 4 * kSecond, acc, s.logon_id, 3);
     }
 
     std::string document_name(const Host& pc, bool excel) {
@@ -260,6 +321,7 @@ class BenignDay {
                     "--lang=fr --disable-client-side-phishing-detection --renderer-client-id=" +
                     std::to_string(rng_.between(5, 60)),
                 edge, "C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\78.0.276.19\\");
+            r_.connection(pc, t + 2 * kSecond, edge, s, "10.20.0.5", 8080);
             if (rng_.chance(15)) {
                 r_.file_created(pc, t + 30 * kSecond, edge,
                                 home + "\\Downloads\\" +
@@ -279,9 +341,18 @@ class BenignDay {
         } else if (roll < 92) {  // browsing a share in Explorer
             const bool patients = rng_.chance(50);
             const Share& sh = patients ? kPatients : kCommun;
+            const std::string folder = patients ? pc.department + "\\2019" : "Protocoles";
             share_file(pc, u, share, sh, patients ? pc.department : "Plannings", t, false);
-            share_file(pc, u, share, sh, patients ? pc.department + "\\2019" : "Protocoles",
-                       t + 3 * kSecond, false);
+            share_file(pc, u, share, sh, folder, t + 2 * kSecond, false);
+            share_file(pc, u, share, sh, folder + "\\desktop.ini", t + 2 * kSecond + 300 * 10000,
+                       false);
+            const int files = static_cast<int>(rng_.between(2, 6));
+            for (int i = 0; i < files; ++i) {
+                share_file(pc, u, share, sh,
+                           patients ? folder + "\\" + document_name(pc, rng_.chance(30))
+                                    : rng_.pick(kCommunFiles),
+                           t + static_cast<Ticks>(3 + i) * kSecond, false);
+            }
         } else {  // background apps of the session
             r_.start(pc, t, s, "C:\\Windows\\System32\\backgroundTaskHost.exe",
                      "\"C:\\Windows\\system32\\backgroundTaskHost.exe\" "

@@ -272,15 +272,16 @@ void Intrusion::credential_theft(int day) {
     }
     r_.file_created(pc_, k + kSecond, cmd2, "C:\\Users\\Public\\h.txt");
 
-    // 18:20: adm-it's password, tried against the file server.
-    t = net_.at(day, 18, 20, 15);
-    const Session sys = r_.system_session(pc_);
-    const Process shell = rat_shell(t - 10 * kSecond);
-    const Process net = r_.start(pc_, t, sys, image::kNet,
+    // 15:40: adm-it's password, tried against the file server from the beacon.
+    t = net_.at(day, 15, 40, 15);
+    const Process shell =
+        r_.start(pc_, t - 10 * kSecond, s, image::kCmd, "C:\\Windows\\system32\\cmd.exe", beacon_,
+                 "C:\\Users\\Public\\");
+    const Process net = r_.start(pc_, t, s, image::kNet,
                                  "net  use \\\\SRV-FICHIERS-01\\C$ /user:CHU\\adm-it Hopital2019!",
-                                 shell, "C:\\ProgramData\\AMMYY\\");
+                                 shell, "C:\\Users\\Public\\");
     const Account adm = r_.account(net_.it_admin());
-    r_.explicit_credentials(pc_, t + kSecond, sys, adm, "SRV-FICHIERS-01", net);
+    r_.explicit_credentials(pc_, t + kSecond, s, adm, "SRV-FICHIERS-01", net);
     const Host& fs = net_.file_server();
     touched(fs);
     r_.ntlm_validation(t + kSecond, adm, pc_.name);
@@ -289,8 +290,8 @@ void Intrusion::credential_theft(int day) {
     remote.logon_id =
         r_.logon(fs, t + kSecond + 200 * 10000, adm, 3, pc_.address, pc_.name, Auth::kNtlm);
     r_.share_access(fs, t + 2 * kSecond, remote, pc_.address, "\\\\*\\C$", "\\??\\C:\\");
-    r_.start(pc_, t + 2 * kMinute, sys, image::kNet, "net  use \\\\SRV-FICHIERS-01\\C$ /delete",
-             shell, "C:\\ProgramData\\AMMYY\\");
+    r_.start(pc_, t + 2 * kMinute, s, image::kNet, "net  use \\\\SRV-FICHIERS-01\\C$ /delete",
+             shell, "C:\\Users\\Public\\");
     r_.logoff(fs, t + 2 * kMinute + kSecond, adm, remote.logon_id, 3);
 }
 

@@ -5,7 +5,7 @@
 //          remote MSI, an SDBbot-like loader with a Run key, a FlawedAmmyy-like service;
 //   day 3  AD discovery (AdFind, net group, nltest, dsquery), a Cobalt Strike beacon pipe; the
 //          IT admin connects to the PC over RDP to help, leaving adm-it's credentials in LSASS;
-//   day 4  LSASS read by a Mimikatz-like tool, Kerberoasting, adm-it used with net use;
+//   day 4  LSASS read by a Mimikatz-like tool, Kerberoasting, adm-it tried with net use;
 //   day 5  PsExec with adm-it to the servers and several PCs within an hour, a remote scheduled
 //          task and a DCSync on DC01;
 //   day 6  recovery inhibited on the file and backup servers (shadow copies, boot recovery,
