@@ -328,7 +328,9 @@ TEST(Scenario, IntrusionDaysAndHosts) {
             "Security",
             4648,
             3,
-            {{"TargetUserName", "adm-it"}, {"TargetServerName", "SRV-FICHIERS-01"}}});
+            {{"SubjectUserName", "m.durand"},
+             {"TargetUserName", "adm-it"},
+             {"TargetServerName", "SRV-FICHIERS-01"}}});
     // Day 5: lateral movement with adm-it within an hour.
     const auto logons = find(
         events, {"",
