@@ -11,7 +11,8 @@
 //   day 6  recovery inhibited on the file and backup servers (shadow copies, boot recovery,
 //          backup catalog, services stopped, Defender off, logs cleared), Clop services;
 //   day 7  Clop runs with "runrun": ransom notes and .CIop files locally and over SMB.
-// Steps on days past the scenario's last day are left out.
+// Steps on days past the scenario's last day are left out. Logs are as a collector kept them:
+// the 1102/104 clearing events are there, and so is everything logged before them.
 #pragma once
 
 #include <set>
