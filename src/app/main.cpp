@@ -6,6 +6,7 @@
 
 #include <csignal>
 
+#include "app/demo_command.hpp"
 #include "app/dump_command.hpp"
 #include "app/hunt_command.hpp"
 #include "app/rules_command.hpp"
@@ -69,6 +70,18 @@ int run(int argc, char** argv) {
         ->capture_default_str();
     hunt_cmd->add_option("PATH", hunt.paths, "Event log files or folders")->required();
 
+    vigie::app::DemoCommandOptions demo;
+    CLI::App* demo_cmd = app.add_subcommand(
+        "demo",
+        "Generate a week of a small hospital's Windows logs with a Clop-style intrusion, hunt "
+        "it with the built-in rules and print the per-host picture");
+    demo_cmd->add_option("-o,--output", demo.output,
+                         "Folder for the generated EVTX files (default: a new one in $TMPDIR)");
+    demo_cmd->add_option("--seed", demo.seed, "Scenario seed")->capture_default_str();
+    demo_cmd->add_flag("--benign-only", demo.benign_only, "The normal week alone, no intrusion");
+    demo_cmd->add_option("--lang", demo.language, "en or fr (default: from LANG)");
+    demo_cmd->add_option("--threads", demo.threads, "Threads (0: one per core)");
+
     vigie::app::RulesCheckOptions rules_check;
     CLI::App* rules_cmd = app.add_subcommand("rules", "Work with Sigma rules");
     rules_cmd->require_subcommand(1);
@@ -91,6 +104,7 @@ int run(int argc, char** argv) {
     if (*dump_cmd) return vigie::app::run_dump(dump);
     if (*check_cmd) return vigie::app::run_rules_check(rules_check);
     if (*hunt_cmd) return vigie::app::run_hunt_command(hunt);
+    if (*demo_cmd) return vigie::app::run_demo_command(demo);
     return 2;
 }
 

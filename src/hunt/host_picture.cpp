@@ -43,6 +43,12 @@ std::string_view first_present(const Detection& d, std::initializer_list<std::st
     return {};
 }
 
+// An account a person (or an attacker) uses: not the machine's own (HOST$, SYSTEM, services).
+bool person(std::string_view account) {
+    return !absent(account) && !account.ends_with('$') && !same_name(account, "SYSTEM") &&
+           !same_name(account, "LocalSystem") && !account.starts_with("NT AUTHORITY\\");
+}
+
 bool is_address(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
         return std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':';
@@ -98,6 +104,11 @@ double level_factor(sigma::Level l) {
             return 2;
     }
     return 0;
+}
+
+// A stage seen through medium or higher rules: low ones (an administrator on C$) are context.
+bool sure(const StageSeen& s) {
+    return s.reached && s.max_level >= sigma::Level::kMedium;
 }
 
 void widen(core::FileTimeTicks t, core::FileTimeTicks& first, core::FileTimeTicks& last) {
@@ -183,10 +194,7 @@ void HostPictureBuilder::add(const Detection& d, const sigma::RuleInfo& rule, bo
     for (const std::string_view name :
          {"TargetUserName", "SubjectUserName", "User", "AccountName", "SamAccountName"}) {
         const std::string_view account = field(d, name);
-        if (absent(account) || account.ends_with('$') || same_name(account, "SYSTEM") ||
-            same_name(account, "LocalSystem") || account.starts_with("NT AUTHORITY\\")) {
-            continue;
-        }
+        if (!person(account)) continue;
         if (r.accounts.size() < 8 &&
             std::find(r.accounts.begin(), r.accounts.end(), account) == r.accounts.end()) {
             r.accounts.emplace_back(account);
@@ -245,8 +253,14 @@ void HostPictureBuilder::add_edge(const Detection& d, const sigma::RuleInfo& rul
             address_names_[std::string(address)] = host_key(name);
         e.source = std::string(!name.empty() ? name : address);
     }
-    e.account =
-        std::string(first_present(d, {"TargetUserName", "SubjectUserName", "AccountName", "User"}));
+    for (const std::string_view name :
+         {"TargetUserName", "SubjectUserName", "AccountName", "User"}) {
+        const std::string_view account = field(d, name);
+        if (person(account)) {
+            e.account = std::string(account);
+            break;
+        }
+    }
     e.method = rule.title;
     const std::string key =
         host_key(e.source) + '\x1f' + host_key(e.target) + '\x1f' + e.account + '\x1f' + e.method;
@@ -294,8 +308,8 @@ HostPicture HostPictureBuilder::finish() const {
             r.urgency = Urgency::kInhibitRecovery;
         } else if (spread != 0) {
             r.urgency = Urgency::kSpreading;
-        } else if (credentials.reached ||
-                   r.stages[static_cast<std::size_t>(Stage::kLateralMovement)].reached ||
+        } else if (sure(credentials) ||
+                   sure(r.stages[static_cast<std::size_t>(Stage::kLateralMovement)]) ||
                    r.by_level[3] + r.by_level[4] > 0) {
             r.urgency = Urgency::kCompromised;
         } else if (r.by_level[2] > 0) {

@@ -183,3 +183,15 @@ TEST(HostReport, EnglishAndFrenchWordsAndValidJsonLines) {
     EXPECT_EQ(hosts, 1u);
     EXPECT_EQ(edges, 1u);
 }
+
+TEST(HostPicture, LowLevelLateralMovementAloneIsNotACompromise) {
+    // An administrator reading C$ is logged by a low rule tagged lateral movement: context.
+    const RuleInfo c_share = rule("Administrative share accessed", Level::kLow,
+                                  {"attack.lateral-movement", "attack.t1021.002"});
+    HostPictureBuilder b;
+    b.add(at(0, "SRV-FICHIERS-01", {{"SubjectUserName", "adm-it"}, {"IpAddress", "10.20.4.61"}}),
+          c_share);
+    const HostPicture p = b.finish();
+    EXPECT_EQ(p.hosts[0].urgency, Urgency::kNone);
+    EXPECT_TRUE(p.hosts[0].stages[static_cast<std::size_t>(Stage::kLateralMovement)].reached);
+}
