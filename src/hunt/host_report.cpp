@@ -157,15 +157,18 @@ std::string render_hosts_brief(const HostPicture& picture, Language lang, std::s
     const std::size_t emergencies = count[3] + count[4] + count[5];
     line(out,
          fr ? "machines   {} avec détections : en urgence {}, compromission probable {}, "
-              "suspectes {}"
-            : "hosts      {} with detections: emergency {}, likely compromised {}, suspicious {}",
+              "suspectes {} (score, étape, détections, première et dernière)"
+            : "hosts      {} with detections: emergency {}, likely compromised {}, suspicious {} "
+              "(score, stage, detections, first and last)",
          picture.hosts.size(), emergencies, count[2], count[1]);
     for (std::size_t i = 0; i < picture.hosts.size() && i < max_hosts; ++i) {
         const HostReport& h = picture.hosts[i];
         if (h.urgency == Urgency::kNone) break;
         const auto furthest = h.furthest();
-        line(out, "  {:<28} {:>4}  {:<28} {}", h.host, h.score,
-             furthest ? stage_name(*furthest, lang) : "-", urgency_label(h.urgency, lang));
+        line(out, "  {:<28} {:>4}  {:<26} {:>6}  {} .. {}  {}", h.host, h.score,
+             furthest ? stage_name(*furthest, lang) : "-", h.detections,
+             when(h.first).substr(0, 16), when(h.last).substr(0, 16),
+             urgency_label(h.urgency, lang));
     }
     return out;
 }

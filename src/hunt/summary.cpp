@@ -22,13 +22,6 @@ void Summary::add(const Detection& d, const sigma::RuleSet& rules) {
     ++detections_;
     ++by_level_[level];
     ++by_rule_form_[d.rule];
-    HostSummary& h = hosts_[d.computer.empty() ? "(unknown)" : d.computer];
-    ++h.detections;
-    ++h.by_level[level];
-    if (d.timestamp != 0) {
-        if (h.first == 0 || d.timestamp < h.first) h.first = d.timestamp;
-        h.last = std::max(h.last, d.timestamp);
-    }
 }
 
 std::string Summary::render(const HuntStats& stats, const sigma::RuleSet& rules,
@@ -85,22 +78,6 @@ std::string Summary::render(const HuntStats& stats, const sigma::RuleSet& rules,
         for (std::size_t i = 0; i < top.size() && i < 15; ++i) {
             append_line(out, "  {:>7}  {:<13}  {}", top[i].second,
                         sigma::level_name(top[i].first->level), top[i].first->title);
-        }
-    }
-    if (!hosts_.empty()) {
-        append_line(out, "hosts      {} with detections", hosts_.size());
-        std::vector<std::pair<std::string, HostSummary>> hosts(hosts_.begin(), hosts_.end());
-        std::sort(hosts.begin(), hosts.end(), [](const auto& a, const auto& b) {
-            for (int l = 4; l >= 0; --l) {
-                if (a.second.by_level[l] != b.second.by_level[l])
-                    return a.second.by_level[l] > b.second.by_level[l];
-            }
-            return a.first < b.first;
-        });
-        for (const auto& [name, h] : hosts) {
-            append_line(out, "  {:<28} {:>7} detections (crit {} high {} med {})  {} .. {}", name,
-                        h.detections, h.by_level[4], h.by_level[3], h.by_level[2],
-                        format_time(h.first), format_time(h.last));
         }
     }
     // Event types present in the data that no loaded rule looks at.

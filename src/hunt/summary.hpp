@@ -1,4 +1,5 @@
-// hunt/summary.hpp - the hunt in numbers: what was read, what fired, where, what is not covered.
+// hunt/summary.hpp - the hunt in numbers: what was read, what fired, what is not covered.
+// (Hosts are summed up by the host picture: host_report.hpp's render_hosts_brief.)
 #pragma once
 
 #include <cstdint>
@@ -12,13 +13,6 @@
 
 namespace vigie::hunt {
 
-struct HostSummary {
-    std::uint64_t detections = 0;
-    core::FileTimeTicks first = 0;
-    core::FileTimeTicks last = 0;
-    std::array<std::uint64_t, 5> by_level{};
-};
-
 class Summary {
   public:
     /// Counts one detection (in any order).
@@ -29,13 +23,11 @@ class Summary {
                        std::uint64_t input_bytes, std::size_t skipped_inputs) const;
 
     std::uint64_t detections() const noexcept { return detections_; }
-    const std::map<std::string, HostSummary>& hosts() const noexcept { return hosts_; }
 
   private:
     std::uint64_t detections_ = 0;
     std::array<std::uint64_t, 5> by_level_{};
     std::map<std::uint32_t, std::uint64_t> by_rule_form_;
-    std::map<std::string, HostSummary> hosts_;
 };
 
 }  // namespace vigie::hunt
