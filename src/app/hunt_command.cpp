@@ -208,7 +208,11 @@ int run_hunt_command(const HuntCommandOptions& options) {
         hosts.add(d, info, rules.correlation(d.rule) != nullptr);
         if (!options.hosts) writer->write(d);
     };
-    if (auto r = timeline.finish([&](const hunt::Detection& d) { correlator.add(d, show); }); !r) {
+    if (auto r = timeline.finish([&](const hunt::Detection& d) {
+            hosts.learn_address(d);
+            correlator.add(d, show);
+        });
+        !r) {
         fmt::print(stderr, "vigie: {}\n", r.error().to_string());
         return 2;
     }

@@ -43,6 +43,15 @@ std::string_view first_present(const Detection& d, std::initializer_list<std::st
     return {};
 }
 
+std::string_view source_name(const Detection& d) {
+    return first_present(d, {"WorkstationName", "SourceHostname", "Workstation"});
+}
+
+std::string_view source_address(const Detection& d) {
+    return first_present(
+        d, {"IpAddress", "SourceAddress", "SourceIp", "ClientAddress", "SourceNetworkAddress"});
+}
+
 // An account a person (or an attacker) uses: not the machine's own (HOST$, SYSTEM, services).
 bool person(std::string_view account) {
     return !absent(account) && !account.ends_with('$') && !same_name(account, "SYSTEM") &&
@@ -245,13 +254,9 @@ void HostPictureBuilder::add_edge(const Detection& d, const sigma::RuleInfo& rul
         e.target = remote;
     } else {
         e.target = d.computer;
-        const std::string_view name =
-            first_present(d, {"WorkstationName", "SourceHostname", "Workstation"});
-        const std::string_view address = first_present(
-            d, {"IpAddress", "SourceAddress", "SourceIp", "ClientAddress", "SourceNetworkAddress"});
-        if (!name.empty() && !address.empty())
-            address_names_[std::string(address)] = host_key(name);
-        e.source = std::string(!name.empty() ? name : address);
+        learn_address(d);
+        const std::string_view name = source_name(d);
+        e.source = std::string(!name.empty() ? name : source_address(d));
     }
     for (const std::string_view name :
          {"TargetUserName", "SubjectUserName", "AccountName", "User"}) {
@@ -269,12 +274,27 @@ void HostPictureBuilder::add_edge(const Detection& d, const sigma::RuleInfo& rul
     widen(d.timestamp, it->second.first, it->second.last);
 }
 
+void HostPictureBuilder::learn_address(const Detection& d) {
+    const std::string_view name = source_name(d);
+    const std::string_view address = source_address(d);
+    // A logon naming the machine it happened on (remote desktop with NLA does) says nothing
+    // about the address.
+    if (name.empty() || address.empty() || is_address(name) ||
+        host_key(name) == host_key(d.computer)) {
+        return;
+    }
+    // An address seen with two names (DHCP, NAT) stays unnamed: empty marks it.
+    auto [it, fresh] = address_names_.try_emplace(std::string(address), host_key(name));
+    if (!fresh && it->second != host_key(name)) it->second.clear();
+}
+
 HostPicture HostPictureBuilder::finish() const {
     HostPicture picture;
     for (const auto& [key, edge] : edges_) {
         LateralEdge e = edge;
         // An address the logs elsewhere tie to a workstation name: show both.
-        if (const auto name = address_names_.find(e.source); name != address_names_.end()) {
+        if (const auto name = address_names_.find(e.source);
+            name != address_names_.end() && !name->second.empty()) {
             e.source = name->second + " (" + e.source + ")";
         }
         picture.edges.push_back(std::move(e));

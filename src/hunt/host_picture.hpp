@@ -114,6 +114,10 @@ class HostPictureBuilder {
   public:
     /// `correlation`: the detection sums up others (no event of its own to take an edge from).
     void add(const Detection& d, const sigma::RuleInfo& rule, bool correlation = false);
+    /// Learns which host name an address belongs to from any detection that carries both (a
+    /// network logon's WorkstationName and IpAddress), shown or not, so that edges known only
+    /// by address can be named.
+    void learn_address(const Detection& d);
     HostPicture finish() const;
 
   private:

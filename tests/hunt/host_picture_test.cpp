@@ -195,3 +195,30 @@ TEST(HostPicture, LowLevelLateralMovementAloneIsNotACompromise) {
     EXPECT_EQ(p.hosts[0].urgency, Urgency::kNone);
     EXPECT_TRUE(p.hosts[0].stages[static_cast<std::size_t>(Stage::kLateralMovement)].reached);
 }
+
+TEST(HostPicture, AddressesAreNamedFromAnyDetectionThatPairsThem) {
+    HostPictureBuilder b;
+    // A building block not shown (a network logon) still tells whose address it is.
+    b.learn_address(
+        at(0, "DC01", {{"WorkstationName", "PC-ACCUEIL-07"}, {"IpAddress", "10.20.4.57"}}));
+    b.add(at(1, "SRV-FICHIERS-01", {{"SubjectUserName", "adm-it"}, {"IpAddress", "10.20.4.57"}}),
+          kAdminShare);
+    const HostPicture p = b.finish();
+    ASSERT_EQ(p.edges.size(), 1u);
+    EXPECT_EQ(p.edges[0].source, "PC-ACCUEIL-07 (10.20.4.57)");
+}
+
+TEST(HostPicture, AddressesWithTwoNamesOrNamingTheTargetStayUnnamed) {
+    HostPictureBuilder b;
+    // Remote desktop with NLA logs the server's own name as the workstation.
+    b.learn_address(at(0, "SRV-FICHIERS-01",
+                       {{"WorkstationName", "SRV-FICHIERS-01"}, {"IpAddress", "10.20.4.21"}}));
+    b.learn_address(at(0, "DC01", {{"WorkstationName", "PC-A"}, {"IpAddress", "10.20.4.99"}}));
+    b.learn_address(at(1, "DC01", {{"WorkstationName", "PC-B"}, {"IpAddress", "10.20.4.99"}}));
+    b.add(at(2, "SRV-FICHIERS-01", {{"IpAddress", "10.20.4.21"}}), kAdminShare);
+    b.add(at(3, "SRV-FICHIERS-01", {{"IpAddress", "10.20.4.99"}}), kAdminShare);
+    const HostPicture p = b.finish();
+    ASSERT_EQ(p.edges.size(), 2u);
+    EXPECT_EQ(p.edges[0].source, "10.20.4.21");
+    EXPECT_EQ(p.edges[1].source, "10.20.4.99");
+}
