@@ -46,14 +46,30 @@ Intrusion::Intrusion(Recorder& r, const std::vector<ActiveSession>& sessions)
       victim_(*net_.user("m.durand")) {}
 
 IntrusionResult Intrusion::run(int days) {
-    using Step = void (Intrusion::*)(int);
-    const Step steps[] = {&Intrusion::phishing,         &Intrusion::discovery,
-                          &Intrusion::credential_theft, &Intrusion::lateral_movement,
-                          &Intrusion::inhibit_recovery, &Intrusion::encryption};
-    for (int i = 0; i < 6; ++i) {
-        const int day = i + 1;  // Tuesday .. Sunday
-        if (day >= days) break;
-        (this->*steps[i])(day);
+    // Day 1 (Tuesday) to day 6 (Sunday); steps past the last day of the scenario are left out.
+    // A switch rather than a table of member pointers: GCC's UBSan misreads indexing into an
+    // array of member-function pointers as out of bounds.
+    for (int day = 1; day <= 6 && day < days; ++day) {
+        switch (day) {
+            case 1:
+                phishing(day);
+                break;
+            case 2:
+                discovery(day);
+                break;
+            case 3:
+                credential_theft(day);
+                break;
+            case 4:
+                lateral_movement(day);
+                break;
+            case 5:
+                inhibit_recovery(day);
+                break;
+            case 6:
+                encryption(day);
+                break;
+        }
     }
     return result_;
 }
