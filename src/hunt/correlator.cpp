@@ -9,12 +9,6 @@
 namespace vigie::hunt {
 namespace {
 
-bool same_name(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return (x | 0x20) == (y | 0x20);
-           });
-}
-
 bool carried_by_detection(std::string_view name) {
     return same_name(name, "Computer") || same_name(name, "Channel") || same_name(name, "EventID");
 }
@@ -43,10 +37,7 @@ std::string_view detection_field(const Detection& d, std::string_view name, std:
         scratch = d.event_id >= 0 ? std::to_string(d.event_id) : std::string();
         return scratch;
     }
-    for (const auto& [field, value] : d.fields) {
-        if (same_name(field, name)) return value;
-    }
-    return {};
+    return key_field(d, name);
 }
 
 std::vector<std::string> correlation_field_names(const sigma::RuleSet& rules, std::uint32_t rule) {

@@ -1,8 +1,10 @@
 // hunt/detection.hpp - one rule hit on one event, self-contained (it outlives the event).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,5 +31,21 @@ struct Detection {
         return a.rule < b.rule;
     }
 };
+
+/// Field names (and short words such as account names) as the engine compares them: ASCII
+/// letters without regard to case.
+inline bool same_name(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return (x | 0x20) == (y | 0x20);
+           });
+}
+
+/// A key field's value by name (same_name), or empty.
+inline std::string_view key_field(const Detection& d, std::string_view name) noexcept {
+    for (const auto& [field, value] : d.fields) {
+        if (same_name(field, name)) return value;
+    }
+    return {};
+}
 
 }  // namespace vigie::hunt

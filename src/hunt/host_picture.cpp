@@ -18,26 +18,13 @@ std::string lower(std::string_view s) {
     return out;
 }
 
-bool same_name(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return (x | 0x20) == (y | 0x20);
-           });
-}
-
-std::string_view field(const Detection& d, std::string_view name) {
-    for (const auto& [k, v] : d.fields) {
-        if (same_name(k, name)) return v;
-    }
-    return {};
-}
-
 bool absent(std::string_view v) {
     return v.empty() || v == "-" || v == "::1" || v == "127.0.0.1" || same_name(v, "localhost");
 }
 
 std::string_view first_present(const Detection& d, std::initializer_list<std::string_view> names) {
     for (const std::string_view n : names) {
-        const std::string_view v = field(d, n);
+        const std::string_view v = key_field(d, n);
         if (!absent(v)) return v;
     }
     return {};
@@ -202,7 +189,7 @@ void HostPictureBuilder::add(const Detection& d, const sigma::RuleInfo& rule, bo
     widen(d.timestamp, r.first, r.last);
     for (const std::string_view name :
          {"TargetUserName", "SubjectUserName", "User", "AccountName", "SamAccountName"}) {
-        const std::string_view account = field(d, name);
+        const std::string_view account = key_field(d, name);
         if (!person(account)) continue;
         if (r.accounts.size() < 8 &&
             std::find(r.accounts.begin(), r.accounts.end(), account) == r.accounts.end()) {
@@ -244,8 +231,8 @@ void HostPictureBuilder::add(const Detection& d, const sigma::RuleInfo& rule, bo
 
 void HostPictureBuilder::add_edge(const Detection& d, const sigma::RuleInfo& rule) {
     LateralEdge e;
-    const std::string_view server = field(d, "TargetServerName");  // 4648: logged on the source
-    const std::string remote = remote_host_in(field(d, "CommandLine"));
+    const std::string_view server = key_field(d, "TargetServerName");  // 4648: logged on the source
+    const std::string remote = remote_host_in(key_field(d, "CommandLine"));
     if (!absent(server) && host_key(server) != host_key(d.computer)) {
         e.source = d.computer;
         e.target = std::string(server);
@@ -260,7 +247,7 @@ void HostPictureBuilder::add_edge(const Detection& d, const sigma::RuleInfo& rul
     }
     for (const std::string_view name :
          {"TargetUserName", "SubjectUserName", "AccountName", "User"}) {
-        const std::string_view account = field(d, name);
+        const std::string_view account = key_field(d, name);
         if (person(account)) {
             e.account = std::string(account);
             break;

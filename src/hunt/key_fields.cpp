@@ -1,5 +1,7 @@
 #include "hunt/key_fields.hpp"
 
+#include "hunt/detection.hpp"
+
 #include <algorithm>
 #include <array>
 #include <string_view>
@@ -53,11 +55,7 @@ constexpr KnownEvent kKnown[] = {
 void add_unique(std::vector<std::string>& out, std::string_view name) {
     if (name.empty() || out.size() >= kMaxKeyFields) return;
     for (const std::string& n : out) {
-        if (n.size() == name.size() &&
-            std::equal(n.begin(), n.end(), name.begin(),
-                       [](char a, char b) { return (a | 0x20) == (b | 0x20); })) {
-            return;
-        }
+        if (same_name(n, name)) return;
     }
     out.emplace_back(name);
 }
@@ -96,11 +94,7 @@ void extract_key_fields(const core::Event& event, const std::vector<std::string>
     out.clear();
     for (const std::string& name : names) {
         for (const core::Field& f : event.fields()) {
-            if (f.name.size() != name.size() ||
-                !std::equal(f.name.begin(), f.name.end(), name.begin(),
-                            [](char a, char b) { return (a | 0x20) == (b | 0x20); })) {
-                continue;
-            }
+            if (!same_name(f.name, name)) continue;
             std::string text = f.value.text();
             if (text.empty()) break;
             if (text.size() > kMaxValueBytes) {
