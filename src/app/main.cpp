@@ -8,6 +8,7 @@
 
 #include "app/demo_command.hpp"
 #include "app/dump_command.hpp"
+#include "app/guard_command.hpp"
 #include "app/hunt_command.hpp"
 #include "app/rules_command.hpp"
 
@@ -95,6 +96,35 @@ int run(int argc, char** argv) {
                         "List only rejected rules (and the totals)");
     check_cmd->add_option("PATH", rules_check.paths, "Rule files or folders")->required();
 
+    vigie::app::GuardCommandOptions guard;
+    CLI::App* guard_cmd = app.add_subcommand(
+        "guard",
+        "Watch file trees (fanotify, as root) and stop any process that starts encrypting them");
+    guard_cmd->add_option("--protect", guard.protect, "Directory to protect (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    guard_cmd->add_option("--journal", guard.journal,
+                          "Guard's own directory (alerts; outside the protected trees)");
+    guard_cmd->add_option("--config", guard.config, "YAML configuration file")
+        ->check(CLI::ExistingFile);
+    guard_cmd->add_option("--alerts", guard.alerts,
+                          "JSON-lines alert file (default: JOURNAL/alerts.jsonl)");
+    guard_cmd
+        ->add_option("--allow", guard.allow, "Trusted programs: one per line, PATH [sha256:HEX]")
+        ->check(CLI::ExistingFile);
+    guard_cmd->add_option("--policy", guard.policy, "After suspending an actor: kill or suspend")
+        ->check(CLI::IsMember({"kill", "suspend"}))
+        ->capture_default_str();
+    guard_cmd->add_option("--threshold", guard.threshold, "Actor score that triggers (100)");
+    guard_cmd->add_flag("--dry-run", guard.dry_run, "Alert only: never signal or deny");
+    guard_cmd->add_flag("!--no-syslog", guard.syslog, "Do not send alerts to syslog");
+    guard_cmd->add_option("--ready-file", guard.ready_file,
+                          "Write the guard's pid to FILE once it watches everything");
+    guard_cmd
+        ->add_option("--replay", guard.replay,
+                     "Run the engine over a recorded event stream (JSON lines), dry run")
+        ->check(CLI::ExistingFile);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -105,6 +135,7 @@ int run(int argc, char** argv) {
     if (*check_cmd) return vigie::app::run_rules_check(rules_check);
     if (*hunt_cmd) return vigie::app::run_hunt_command(hunt);
     if (*demo_cmd) return vigie::app::run_demo_command(demo);
+    if (*guard_cmd) return vigie::app::run_guard_command(guard);
     return 2;
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 
 namespace vigie::core {
 
@@ -35,6 +36,17 @@ struct Location {
     std::uint64_t offset = kNone;  ///< byte offset in that file
     std::string rule;              ///< rule identifier or title
     std::uint32_t line = 0;        ///< 1-based line in a text file (YAML), 0 when unknown
+
+    static Location in_file(std::string path) {
+        Location l;
+        l.file = std::move(path);
+        return l;
+    }
+    static Location at_line(std::string path, std::uint32_t line_number) {
+        Location l = in_file(std::move(path));
+        l.line = line_number;
+        return l;
+    }
 };
 
 struct Error {

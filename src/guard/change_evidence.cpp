@@ -15,8 +15,8 @@ constexpr double kStructuredEntropy = 7.0;
 ChangeEvidence assess_change(const FileSnapshot& before, const FileSnapshot& after,
                              const EvidenceWeights& weights) {
     ChangeEvidence e;
-    auto add = [&](std::string reason, int points) {
-        e.parts.push_back({std::move(reason), points});
+    auto add = [&](const char* key, std::string reason, int points) {
+        e.parts.push_back({key, std::move(reason), points});
         e.score += points;
     };
     e.kind_before = before.head.empty() ? FileKind::kEmpty : sniff_file_kind(before.head);
@@ -32,13 +32,15 @@ ChangeEvidence assess_change(const FileSnapshot& before, const FileSnapshot& aft
         // Only from clearly lower entropy: compressed content rewritten with new compressed
         // content goes from 7.9 to 7.9 bits per byte and may pass for random both times.
         if (had_content && looks_random(now) && was.entropy < kStructuredEntropy) {
-            add(fmt::format("content became random (entropy {:.2f} -> {:.2f} bits/byte, "
+            add("became_random",
+                fmt::format("content became random (entropy {:.2f} -> {:.2f} bits/byte, "
                             "chi-square {:.0f})",
                             was.entropy, now.entropy, now.chi_square),
                 weights.became_random);
         }
         if (now.base64 && had_content && !was.base64 && was.printable < 0.9) {
-            add(fmt::format(
+            add("became_base64",
+                fmt::format(
                     "binary content rewritten as base64 text (printable {:.0f}% -> {:.0f}%)",
                     was.printable * 100, now.printable * 100),
                 weights.became_base64);
@@ -48,23 +50,31 @@ ChangeEvidence assess_change(const FileSnapshot& before, const FileSnapshot& aft
     // output). A change to another known kind is a conversion, not evidence.
     if (has_structure(e.kind_before) &&
         (e.kind_after == FileKind::kUnknown || e.kind_after == FileKind::kText)) {
-        add(std::string("file structure lost (") + file_kind_name(e.kind_before) + " -> " +
+        add("structure_lost",
+            std::string("file structure lost (") + file_kind_name(e.kind_before) + " -> " +
                 (e.kind_after == FileKind::kText ? "text" : "unrecognised bytes") + ")",
             weights.structure_lost);
+    }
+    // Text (a CSV, a letter) replaced by bytes that are neither text nor a known kind.
+    if (e.kind_before == FileKind::kText && e.kind_after == FileKind::kUnknown) {
+        add("structure_lost", "text replaced by unrecognised bytes", weights.structure_lost);
     }
     // Names.
     if (!after.name.empty() && after.name != before.name) {
         const std::string_view ext = extension_of(after.name);
         if (is_ransomware_extension(ext)) {
-            add("renamed with a ransomware extension (." + std::string(ext) + ")",
+            add("ransomware_extension",
+                "renamed with a ransomware extension (." + std::string(ext) + ")",
                 weights.ransomware_extension);
         } else if (!before.name.empty() && is_random_extension_change(before.name, after.name)) {
-            add("renamed with a random-looking extension (." + std::string(ext) + ")",
+            add("random_extension",
+                "renamed with a random-looking extension (." + std::string(ext) + ")",
                 weights.random_extension);
         }
     }
     if (before.name.empty() && is_ransom_note_name(after.name)) {
-        add("ransom note created (" + std::string(after.name) + ")", weights.ransom_note);
+        add("ransom_note", "ransom note created (" + std::string(after.name) + ")",
+            weights.ransom_note);
     }
     return e;
 }

@@ -30,6 +30,7 @@ struct FileSnapshot {
 };
 
 struct EvidencePart {
+    std::string key;     ///< stable name of the reason ("became_random"): a file counts it once
     std::string reason;  ///< "content became random (entropy 3.1 -> 8.0, chi-square 212)"
     int points = 0;
 };

@@ -1,0 +1,26 @@
+// app/guard_command.hpp - `vigie guard`: watch protected trees and stop whoever encrypts them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vigie::app {
+
+struct GuardCommandOptions {
+    std::vector<std::string> protect;  ///< trees to protect
+    std::string journal;               ///< where pre-images go (outside the trees)
+    std::string config;                ///< YAML file; command-line options win
+    std::string alerts;                ///< JSON-lines alert file (default: <journal>/alerts.jsonl)
+    std::string allow;                 ///< allow-list file (PATH [sha256:HEX] per line)
+    std::string policy = "kill";       ///< kill | suspend
+    std::string ready_file;            ///< written once every mark is in place
+    std::string replay;                ///< run over a recorded stream instead of fanotify
+    int threshold = 0;                 ///< 0: the default (100)
+    bool dry_run = false;
+    bool syslog = true;
+};
+
+/// Runs until SIGINT or SIGTERM. Exit status: 0 stopped cleanly, 2 error.
+int run_guard_command(const GuardCommandOptions& options);
+
+}  // namespace vigie::app

@@ -1,0 +1,50 @@
+// guard/actor.hpp - who does the writing, and what it has done so far.
+//
+// An actor is a job: the process group a shell or a service manager gives a command and every
+// process it forks. Splitting the work over many child processes therefore adds up in one
+// actor instead of diluting it. Each file counts each reason once (writing a file twice is not
+// twice the evidence); the actor's score is the sum over its files.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "guard/alert.hpp"
+#include "guard/change_evidence.hpp"
+
+namespace vigie::guard {
+
+struct FileRecord {
+    std::map<std::string, EvidencePart> parts;  ///< by reason key
+    int score = 0;
+};
+
+struct Actor {
+    std::string id;  ///< "<process group>-<start ticks>": stable while the job lives
+    std::int32_t process_group = 0;
+    std::uint32_t uid = 0;
+    std::string executable;
+    std::string command;
+    std::set<std::int32_t> processes;                  ///< every pid seen acting
+    std::map<std::string, FileRecord> files;           ///< by current path
+    std::map<std::string, std::string> opaque_copies;  ///< new unrecognisable file -> its dir
+    std::set<std::string> touched;                     ///< paths written, renamed or deleted
+    int score = 0;
+    bool contained = false;  ///< suspended (or, in dry run, reported)
+    std::int64_t last_event_ns = 0;
+
+    /// Adds a change's evidence to the file at `path`; returns the points it added (reasons
+    /// the file already had add nothing).
+    int add_evidence(const std::string& path, const std::vector<EvidencePart>& parts);
+
+    /// A file renamed: its record follows it.
+    void rename_file(const std::string& from, const std::string& to);
+
+    /// The files with evidence, highest score first.
+    std::vector<FileEvidence> evidence() const;
+};
+
+}  // namespace vigie::guard

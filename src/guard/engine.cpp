@@ -1,0 +1,382 @@
+#include "guard/engine.hpp"
+
+#include <fmt/format.h>
+#include <time.h>
+
+#include <algorithm>
+#include <csignal>
+
+#include "guard/file_names.hpp"
+
+namespace vigie::guard {
+namespace {
+
+std::int64_t monotonic_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+}
+
+std::int64_t unix_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+}
+
+std::string_view basename_of(std::string_view path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+std::string_view dirname_of(std::string_view path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+}
+
+// A new file whose content no program would recognise: random or base64 bytes of no known
+// kind. Alone it is nothing (gpg writes such files); the original deleted next is the sign.
+bool unrecognisable(const FileSample& sample) {
+    if (sample.head.empty()) return false;
+    if (sniff_file_kind(sample.head) != FileKind::kUnknown &&
+        sniff_file_kind(sample.head) != FileKind::kText)
+        return false;
+    const ByteStats stats = byte_stats(sample.head);
+    return looks_random(stats) || (stats.base64 && stats.size >= kMinRandomnessSample);
+}
+
+}  // namespace
+
+std::string utc_now() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    tm parts{};
+    ::gmtime_r(&ts.tv_sec, &parts);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", parts.tm_year + 1900,
+                       parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec,
+                       ts.tv_nsec / 1'000'000);
+}
+
+Engine::Engine(GuardConfig config, EventSource& source, ProcessControl& control, AlertSink& alerts,
+               AllowList allow)
+    : config_(std::move(config)),
+      source_(source),
+      control_(control),
+      alerts_(alerts),
+      allow_(std::move(allow)) {}
+
+void Engine::handle(std::vector<FsEvent>& batch) {
+    for (const FsEvent& e : batch) handle(e);
+}
+
+void Engine::handle(const FsEvent& e) {
+    ++stats_.events;
+    switch (e.kind) {
+        case FsEventKind::kOpen:
+            on_open(e);
+            break;
+        case FsEventKind::kCloseWrite:
+            on_close_write(e);
+            break;
+        case FsEventKind::kCreate:
+            on_create(e);
+            break;
+        case FsEventKind::kDelete:
+            on_delete(e);
+            break;
+        case FsEventKind::kRename:
+            on_rename(e);
+            break;
+        case FsEventKind::kOverflow:
+            on_overflow(e);
+            break;
+    }
+    source_.release(e);
+}
+
+Actor* Engine::actor_of(std::int32_t pid, bool refresh) {
+    if (pid <= 0 || pid == control_.own_pid()) return nullptr;
+    auto cached = processes_.find(pid);
+    if (refresh || cached == processes_.end()) {
+        if (auto info = source_.process(pid)) {
+            // A reused pid is another process: its group and program are new.
+            if (processes_.size() > 65536) processes_.clear();
+            cached = processes_.insert_or_assign(pid, std::move(*info)).first;
+        }
+    }
+    ProcessInfo info;
+    if (cached != processes_.end()) {
+        info = cached->second;
+    } else {
+        // Gone before it could be looked at: a job of its own.
+        info.pid = info.process_group = pid;
+    }
+    if (info.process_group <= 0) info.process_group = pid;
+    if (!info.executable.empty() && !allow_.empty()) {
+        auto [verdict, inserted] = trusted_.try_emplace(info.executable, false);
+        if (inserted) verdict->second = allow_.trusts(info.executable);
+        if (verdict->second) return nullptr;
+    }
+    auto [it, created] = actors_.try_emplace(info.process_group);
+    Actor& actor = it->second;
+    if (created) {
+        actor.id = fmt::format("{}-{}", info.process_group, info.start_ticks);
+        actor.process_group = info.process_group;
+        actor.uid = info.uid;
+        actor.executable = info.executable;
+        actor.command = info.command;
+    }
+    if (pid == info.process_group && !info.executable.empty()) {
+        actor.executable = info.executable;  // the job's leader names it best
+        actor.command = info.command;
+    }
+    actor.processes.insert(pid);
+    return &actor;
+}
+
+void Engine::on_open(const FsEvent& e) {
+    ++stats_.opens;
+    Actor* actor = actor_of(e.pid, true);
+    if (actor != nullptr && actor->contained && !config_.dry_run) {
+        // A contained actor's process that was not stopped yet (or was resumed) gets no file.
+        ++stats_.denied;
+        source_.answer(e, false);
+        return;
+    }
+    if (actor != nullptr && e.for_writing && !e.is_directory && e.file.known()) {
+        auto key = std::make_pair(e.file.device, e.file.inode);
+        auto it = samples_.find(key);
+        if (it == samples_.end()) {
+            if (samples_.size() > 16384) samples_.clear();  // closes lost: start over
+            auto sample = take_sample(source_, e, e.size);
+            if (sample) {
+                ++stats_.samples;
+                it = samples_
+                         .emplace(key,
+                                  Sample{std::move(*sample), std::string(basename_of(e.path)), 0})
+                         .first;
+            } else {
+                ++stats_.read_errors;
+            }
+        }
+        if (it != samples_.end()) ++it->second.writers;
+    }
+    source_.answer(e, true);
+    const std::int64_t waited_us = (monotonic_ns() - e.time_ns) / 1000;
+    stats_.slowest_answer_us = std::max(stats_.slowest_answer_us, waited_us);
+    const std::int64_t now = monotonic_ns();
+    if (e.time_ns > 0 && waited_us > config_.watchdog.count() &&
+        now - last_watchdog_ns_ > 60'000'000'000LL) {
+        // A slow guard makes every writer wait: say so, at most once a minute.
+        last_watchdog_ns_ = now;
+        Alert notice;
+        notice.type = "watchdog";
+        notice.time = utc_now();
+        notice.message = fmt::format("answering an open took {} ms (limit {} ms)", waited_us / 1000,
+                                     config_.watchdog.count() / 1000);
+        alerts_.emit(notice);
+        ++stats_.alerts;
+    }
+}
+
+void Engine::on_close_write(const FsEvent& e) {
+    Actor* actor = actor_of(e.pid, false);
+    const auto key = std::make_pair(e.file.device, e.file.inode);
+    auto sample = samples_.find(key);
+    std::optional<Sample> before;
+    if (sample != samples_.end()) {
+        before = sample->second;
+        if (--sample->second.writers <= 0) samples_.erase(sample);
+    }
+    if (actor == nullptr || e.is_directory) return;
+    actor->touched.insert(e.path);
+    auto after = take_sample(source_, e, e.size);
+    if (!after) {
+        ++stats_.read_errors;
+        return;
+    }
+    ++stats_.closes_assessed;
+    const std::string_view name_after = basename_of(e.path);
+    const FileSample* was = before && before->before.size > 0 ? &before->before : nullptr;
+    const std::string_view name_before = before ? std::string_view(before->name) : name_after;
+    ChangeEvidence evidence =
+        compare_samples(was, *after, name_before, name_after, config_.weights);
+    if (was == nullptr && unrecognisable(*after))
+        actor->opaque_copies[e.path] = std::string(dirname_of(e.path));
+    add_evidence(*actor, e.path, evidence.parts, e);
+}
+
+void Engine::on_create(const FsEvent& e) {
+    if (e.is_directory) (void)source_.watch_directory(e.path);
+    Actor* actor = actor_of(e.pid, false);
+    if (actor == nullptr || e.is_directory) return;
+    actor->touched.insert(e.path);
+    const std::string_view name = basename_of(e.path);
+    if (is_ransom_note_name(name)) {
+        const ChangeEvidence evidence = assess_change({}, {name, {}, {}}, config_.weights);
+        add_evidence(*actor, e.path, evidence.parts, e);
+    }
+}
+
+void Engine::on_delete(const FsEvent& e) {
+    Actor* actor = actor_of(e.pid, false);
+    if (actor == nullptr || e.is_directory) return;
+    actor->touched.insert(e.path);
+    // "report.docx" deleted after the same actor wrote an unrecognisable "report.docx.xyz"
+    // beside it: the original was replaced by an encrypted copy.
+    const std::string_view dir = dirname_of(e.path);
+    const std::string prefix = std::string(basename_of(e.path)) + '.';
+    for (auto it = actor->opaque_copies.begin(); it != actor->opaque_copies.end(); ++it) {
+        if (it->second != dir || !basename_of(it->first).starts_with(prefix)) continue;
+        const std::string copy = it->first;
+        actor->opaque_copies.erase(it);
+        ChangeEvidence names = assess_change({basename_of(e.path), {}, {}},
+                                             {basename_of(copy), {}, {}}, config_.weights);
+        std::vector<EvidencePart> parts = std::move(names.parts);
+        parts.push_back({"replaced_by_copy",
+                         fmt::format("original {} deleted after an unrecognisable copy was written",
+                                     basename_of(e.path)),
+                         config_.weights.became_random + config_.weights.structure_lost});
+        add_evidence(*actor, copy, parts, e);
+        break;
+    }
+}
+
+void Engine::on_rename(const FsEvent& e) {
+    if (e.is_directory) (void)source_.watch_directory(e.path);
+    Actor* actor = actor_of(e.pid, false);
+    if (actor == nullptr || e.is_directory) return;
+    actor->rename_file(e.old_path, e.path);
+    actor->touched.insert(e.path);
+    if (auto copy = actor->opaque_copies.find(e.old_path); copy != actor->opaque_copies.end()) {
+        std::string dir = copy->second;
+        actor->opaque_copies.erase(copy);
+        actor->opaque_copies[e.path] = std::move(dir);
+    }
+    const ChangeEvidence evidence = assess_change({basename_of(e.old_path), {}, {}},
+                                                  {basename_of(e.path), {}, {}}, config_.weights);
+    add_evidence(*actor, e.path, evidence.parts, e);
+}
+
+void Engine::on_overflow(const FsEvent& e) {
+    ++stats_.overflows;
+    // Events were lost: directories created meanwhile may be unwatched, files changed
+    // meanwhile were not assessed. Watch every tree again and list what changed recently.
+    std::vector<std::string> changed;
+    const std::int64_t since = unix_ns() - std::chrono::nanoseconds(config_.window).count();
+    for (const std::string& root : config_.protected_roots) {
+        (void)source_.watch_directory(root);
+        for (std::string& path : source_.changed_since(root, since))
+            changed.push_back(std::move(path));
+    }
+    Alert notice;
+    notice.type = "overflow";
+    notice.time = utc_now();
+    notice.message = fmt::format(
+        "the kernel's event queue overflowed: events were lost; directories watched again; "
+        "{} files changed in the last {} s",
+        changed.size(), config_.window.count());
+    for (const std::string& path : changed) {
+        const ChangeEvidence names =
+            assess_change({}, {basename_of(path), {}, {}}, config_.weights);
+        FileEvidence f{path, names.score, names.parts};
+        if (is_ransomware_extension(extension_of(basename_of(path))))
+            f.parts.push_back({"ransomware_extension", "name with a ransomware extension",
+                               config_.weights.ransomware_extension});
+        notice.files.push_back(std::move(f));
+    }
+    notice.files_touched = changed.size();
+    alerts_.emit(notice);
+    ++stats_.alerts;
+    (void)e;
+}
+
+int Engine::window_sum(std::deque<Points>& points, std::int64_t now_ns) const {
+    const std::int64_t horizon = now_ns - std::chrono::nanoseconds(config_.window).count();
+    while (!points.empty() && points.front().time_ns < horizon) points.pop_front();
+    int sum = 0;
+    for (const Points& p : points) sum += p.points;
+    return sum;
+}
+
+std::string Engine::root_of(const std::string& path) const {
+    std::string best;
+    for (const std::string& root : config_.protected_roots) {
+        if (path.starts_with(root) && (path.size() == root.size() || path[root.size()] == '/') &&
+            root.size() > best.size())
+            best = root;
+    }
+    return best;
+}
+
+void Engine::add_evidence(Actor& actor, const std::string& path,
+                          const std::vector<EvidencePart>& parts, const FsEvent& cause) {
+    const int added = actor.add_evidence(path, parts);
+    if (added <= 0) return;
+    actor.last_event_ns = cause.time_ns;
+    if (!actor.contained && actor.score >= config_.actor_threshold)
+        contain(actor, "process tree", actor.score, config_.actor_threshold, cause);
+
+    // The same user's jobs together, then everyone's work in the same tree.
+    auto& user = user_points_[actor.uid];
+    user.push_back({cause.time_ns, added, actor.process_group});
+    const int user_sum = window_sum(user, cause.time_ns);
+    auto& tree = tree_points_[root_of(path)];
+    tree.push_back({cause.time_ns, added, actor.process_group});
+    const int tree_sum = window_sum(tree, cause.time_ns);
+    auto contain_all = [&](const std::deque<Points>& points, const char* scope, int sum,
+                           int threshold) {
+        for (const Points& p : points) {
+            auto other = actors_.find(p.actor);
+            if (other != actors_.end() && !other->second.contained && other->second.score > 0)
+                contain(other->second, scope, sum, threshold, cause);
+        }
+    };
+    if (user_sum >= config_.user_threshold)
+        contain_all(user, "user", user_sum, config_.user_threshold);
+    if (tree_sum >= config_.tree_threshold)
+        contain_all(tree, "protected tree", tree_sum, config_.tree_threshold);
+}
+
+void Engine::contain(Actor& actor, const std::string& scope, int score, int threshold,
+                     const FsEvent& cause) {
+    actor.contained = true;
+    Alert alert;
+    alert.type = "ransomware";
+    alert.actor = actor.id;
+    alert.scope = scope;
+    alert.score = score;
+    alert.threshold = threshold;
+    alert.process_group = actor.process_group;
+    alert.uid = actor.uid;
+    alert.executable = actor.executable;
+    alert.command = actor.command;
+    if (config_.dry_run) {
+        alert.action = "none (dry run)";
+    } else {
+        // Suspend everything first: a stopped process writes nothing more, whatever the kill
+        // policy then says.
+        const std::set<std::int32_t> stopped =
+            signal_tree(control_, actor.process_group, actor.processes, SIGSTOP);
+        if (cause.time_ns > 0)
+            alert.response_us = std::max<std::int64_t>(0, (monotonic_ns() - cause.time_ns) / 1000);
+        alert.processes.assign(stopped.begin(), stopped.end());
+        if (config_.policy == ContainPolicy::kKill) {
+            signal_tree(control_, actor.process_group, stopped, SIGKILL);
+            alert.action = "suspended, killed";
+        } else {
+            alert.action = "suspended";
+        }
+    }
+    alert.time = utc_now();
+    alert.files = actor.evidence();
+    alert.files_touched = actor.touched.size();
+    alert.message =
+        fmt::format("{} ({}) changed files the way ransomware does: score {} of {} ({})",
+                    actor.command.empty() ? "process group " + std::to_string(actor.process_group)
+                                          : actor.command,
+                    actor.executable, score, threshold, scope);
+    alerts_.emit(alert);
+    ++stats_.alerts;
+}
+
+}  // namespace vigie::guard

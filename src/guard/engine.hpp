@@ -1,0 +1,125 @@
+// guard/engine.hpp - the guard's decisions: file events in, evidence per actor, containment
+// and alerts out.
+//
+//   guard::Engine engine(config, source, control, alerts);
+//   std::vector<guard::FsEvent> batch;
+//   while (source.read(batch, 100ms)) { engine.handle(batch); batch.clear(); }
+//
+// Per event:
+//  - an open for writing keeps a sample of the file (file_sample.hpp), then is allowed; an
+//    open by a contained actor is denied;
+//  - a close after writing compares the file with its sample: the evidence goes to the actor;
+//  - creates, renames and deletes give name evidence (ransom notes, ransomware extensions)
+//    and pair an unrecognisable new copy with the original the actor then deletes.
+// Scores add up per actor (process group), per user and per protected tree, the last two
+// within a time window: an attack split over unrelated processes or several users is still
+// one attack. Crossing a threshold suspends every process involved, then kills them (policy).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "guard/actor.hpp"
+#include "guard/alert.hpp"
+#include "guard/allow_list.hpp"
+#include "guard/event_source.hpp"
+#include "guard/file_sample.hpp"
+#include "guard/process_control.hpp"
+
+namespace vigie::guard {
+
+enum class ContainPolicy : unsigned char {
+    kKill,     ///< suspend the whole tree at once, then kill it
+    kSuspend,  ///< leave it suspended for a person to inspect (kill -CONT or -KILL)
+};
+
+struct GuardConfig {
+    std::vector<std::string> protected_roots;  ///< absolute, without a trailing slash
+    int actor_threshold = 100;
+    int user_threshold = 150;
+    int tree_threshold = 250;
+    std::chrono::seconds window{600};  ///< user and tree scores count this far back
+    bool dry_run = false;              ///< alert only: no signal, no denial
+    ContainPolicy policy = ContainPolicy::kKill;
+    EvidenceWeights weights;
+    std::chrono::microseconds watchdog{500'000};  ///< slower answers raise a notice
+};
+
+struct EngineStats {
+    std::uint64_t events = 0;
+    std::uint64_t opens = 0;
+    std::uint64_t denied = 0;
+    std::uint64_t samples = 0;
+    std::uint64_t closes_assessed = 0;
+    std::uint64_t overflows = 0;
+    std::uint64_t alerts = 0;
+    std::uint64_t read_errors = 0;
+    std::int64_t slowest_answer_us = 0;
+};
+
+class Engine {
+  public:
+    Engine(GuardConfig config, EventSource& source, ProcessControl& control, AlertSink& alerts,
+           AllowList allow = {});
+
+    /// Handles a batch in order; answers every permission event and releases every event.
+    void handle(std::vector<FsEvent>& batch);
+    void handle(const FsEvent& event);
+
+    const EngineStats& stats() const noexcept { return stats_; }
+    const std::map<std::int32_t, Actor>& actors() const noexcept { return actors_; }
+
+  private:
+    struct Sample {
+        FileSample before;
+        std::string name;  ///< basename at the open
+        int writers = 0;
+    };
+    struct Points {
+        std::int64_t time_ns;
+        int points;
+        std::int32_t actor;
+    };
+
+    void on_open(const FsEvent& e);
+    void on_close_write(const FsEvent& e);
+    void on_create(const FsEvent& e);
+    void on_delete(const FsEvent& e);
+    void on_rename(const FsEvent& e);
+    void on_overflow(const FsEvent& e);
+
+    /// The actor of a process, or null for the guard itself and trusted programs.
+    Actor* actor_of(std::int32_t pid, bool refresh);
+    /// Adds evidence, updates user and tree sums, contains whoever crossed a threshold.
+    void add_evidence(Actor& actor, const std::string& path, const std::vector<EvidencePart>& parts,
+                      const FsEvent& cause);
+    void contain(Actor& actor, const std::string& scope, int score, int threshold,
+                 const FsEvent& cause);
+    int window_sum(std::deque<Points>& points, std::int64_t now_ns) const;
+    std::string root_of(const std::string& path) const;
+
+    GuardConfig config_;
+    EventSource& source_;
+    ProcessControl& control_;
+    AlertSink& alerts_;
+    AllowList allow_;
+    std::map<std::int32_t, ProcessInfo> processes_;  ///< by pid, refreshed at opens
+    std::map<std::int32_t, Actor> actors_;           ///< by process group
+    std::map<std::pair<std::uint64_t, std::uint64_t>, Sample> samples_;  ///< by (dev, inode)
+    std::map<std::uint32_t, std::deque<Points>> user_points_;
+    std::map<std::string, std::deque<Points>> tree_points_;
+    std::map<std::string, bool> trusted_;  ///< executable -> allow-list verdict
+    EngineStats stats_;
+    std::int64_t last_watchdog_ns_ = 0;
+};
+
+/// Current time, ISO 8601 UTC with milliseconds.
+std::string utc_now();
+
+}  // namespace vigie::guard

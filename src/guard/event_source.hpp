@@ -1,0 +1,66 @@
+// guard/event_source.hpp - where file events come from, and the kernel-facing calls the
+// engine needs around them.
+//
+// Two implementations: FanotifySource (fanotify_source.hpp), the real one, and ReplaySource
+// (replay_source.hpp), which feeds a recorded or scripted stream to the same engine for unit
+// tests and for platforms without fanotify. The engine never calls the kernel itself.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "guard/fs_event.hpp"
+
+namespace vigie::guard {
+
+/// What the guard knows of a process: enough to group it with its job and its user.
+struct ProcessInfo {
+    std::int32_t pid = 0;
+    std::int32_t parent = 0;
+    std::int32_t process_group = 0;
+    std::int32_t session = 0;
+    std::uint32_t uid = 0;
+    std::uint64_t start_ticks = 0;  ///< start time since boot: tells a reused pid apart
+    std::string executable;         ///< resolved path of the program ("" when unknown)
+    std::string command;            ///< short name (comm)
+};
+
+class EventSource {
+  public:
+    virtual ~EventSource() = default;
+
+    /// Waits up to `timeout` for events and appends them to `out` in the order they happened
+    /// (name changes before the opens they precede). An empty result is a timeout.
+    virtual core::Result<void> read(std::vector<FsEvent>& out,
+                                    std::chrono::milliseconds timeout) = 0;
+
+    /// Answers a permission event (kOpen). Every one must be answered, exactly once.
+    virtual void answer(const FsEvent& event, bool allow) = 0;
+
+    /// Reads the file of an open or close event at `offset`; returns the bytes read.
+    virtual core::Result<std::size_t> read_file(const FsEvent& event, std::uint64_t offset,
+                                                std::span<std::uint8_t> out) = 0;
+
+    /// Frees what the source holds for an event (its descriptor). Called once per event.
+    virtual void release(const FsEvent& event) = 0;
+
+    /// The process behind a pid, while it lives (or as recorded).
+    virtual std::optional<ProcessInfo> process(std::int32_t pid) = 0;
+
+    /// Starts watching a directory and everything below it (one created or moved in after
+    /// start-up: fanotify marks are per inode).
+    virtual core::Result<void> watch_directory(const std::string& path) = 0;
+
+    /// Files under `root` changed (modified or renamed) at or after `since_unix_ns`, found
+    /// without opening them: what a lost event may have hidden.
+    virtual std::vector<std::string> changed_since(const std::string& root,
+                                                   std::int64_t since_unix_ns) = 0;
+};
+
+}  // namespace vigie::guard

@@ -1,0 +1,301 @@
+#include "guard/fanotify_source.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <poll.h>
+#include <sys/fanotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "guard/proc_info.hpp"
+
+namespace vigie::guard {
+namespace {
+
+constexpr unsigned kPermissionMask = FAN_OPEN_PERM | FAN_CLOSE_WRITE | FAN_EVENT_ON_CHILD;
+constexpr unsigned kNotificationMask = FAN_CREATE | FAN_DELETE | FAN_RENAME | FAN_ONDIR;
+
+std::int64_t monotonic_ns() {
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
+}
+
+core::Error os_error(std::string what, const std::string& path = {}) {
+    return core::fail(core::ErrorCode::kIo, fmt::format("{}: {}", what, std::strerror(errno)),
+                      core::Location::in_file(path));
+}
+
+// A directory's file handle as the kernel reports it in events: type, then the bytes.
+std::string handle_key(int type, const unsigned char* bytes, unsigned length) {
+    std::string key(reinterpret_cast<const char*>(&type), sizeof type);
+    key.append(reinterpret_cast<const char*>(bytes), length);
+    return key;
+}
+
+std::optional<std::string> handle_of(const std::string& path) {
+    struct {
+        file_handle header;
+        unsigned char bytes[MAX_HANDLE_SZ];
+    } h{};
+    h.header.handle_bytes = MAX_HANDLE_SZ;
+    int mount_id = 0;
+    if (::name_to_handle_at(AT_FDCWD, path.c_str(), &h.header, &mount_id, 0) != 0)
+        return std::nullopt;
+    return handle_key(h.header.handle_type, h.header.f_handle, h.header.handle_bytes);
+}
+
+std::string fd_path(int fd) {
+    char link[64];
+    std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    char target[4096];
+    const ssize_t n = ::readlink(link, target, sizeof target - 1);
+    return n > 0 ? std::string(target, static_cast<std::size_t>(n)) : std::string();
+}
+
+}  // namespace
+
+core::Result<void> fanotify_available() {
+    const int fd = ::fanotify_init(FAN_CLASS_PRE_CONTENT | FAN_CLOEXEC, O_RDONLY);
+    if (fd < 0) {
+        if (errno == EPERM)
+            return core::fail(core::ErrorCode::kUnsupported,
+                              "fanotify permission events need root (CAP_SYS_ADMIN)");
+        return os_error("fanotify is not available");
+    }
+    ::close(fd);
+    return {};
+}
+
+core::Result<std::unique_ptr<FanotifySource>> FanotifySource::open(
+    const std::vector<std::string>& roots) {
+    const unsigned common = FAN_CLOEXEC | FAN_NONBLOCK | FAN_UNLIMITED_QUEUE | FAN_UNLIMITED_MARKS;
+    const int permission = ::fanotify_init(FAN_CLASS_PRE_CONTENT | FAN_REPORT_TID | common,
+                                           O_RDONLY | O_LARGEFILE | O_CLOEXEC | O_NOATIME);
+    if (permission < 0) return os_error("fanotify_init (pre-content group)");
+    const int notification =
+        ::fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_DFID_NAME | common, O_RDONLY | O_CLOEXEC);
+    if (notification < 0) {
+        const core::Error e = os_error("fanotify_init (notification group)");
+        ::close(permission);
+        return e;
+    }
+    std::unique_ptr<FanotifySource> source(new FanotifySource(permission, notification));
+    source->buffer_.resize(256 * 1024);
+    for (const std::string& root : roots) {
+        if (auto marked = source->watch_directory(root); !marked) return marked.error();
+    }
+    return source;
+}
+
+FanotifySource::~FanotifySource() {
+    if (permission_fd_ >= 0) ::close(permission_fd_);
+    if (notification_fd_ >= 0) ::close(notification_fd_);
+}
+
+core::Result<void> FanotifySource::mark(const std::string& directory) {
+    const unsigned flags = FAN_MARK_ADD | FAN_MARK_ONLYDIR | FAN_MARK_DONT_FOLLOW;
+    if (::fanotify_mark(permission_fd_, flags, kPermissionMask, AT_FDCWD, directory.c_str()) != 0)
+        return os_error("fanotify_mark (pre-content group)", directory);
+    if (::fanotify_mark(notification_fd_, flags, kNotificationMask, AT_FDCWD, directory.c_str()) !=
+        0)
+        return os_error("fanotify_mark (notification group)", directory);
+    if (auto handle = handle_of(directory)) directories_[*handle] = directory;
+    return {};
+}
+
+core::Result<void> FanotifySource::watch_directory(const std::string& path) {
+    if (auto marked = mark(path); !marked) return marked;
+    std::error_code ec;
+    namespace fs = std::filesystem;
+    for (auto it = fs::recursive_directory_iterator(
+             path, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_directory(ec) && !it->is_symlink(ec)) {
+            // A directory removed meanwhile is no error.
+            (void)mark(it->path().string());
+        }
+    }
+    return {};
+}
+
+std::vector<std::string> FanotifySource::changed_since(const std::string& root,
+                                                       std::int64_t since_unix_ns) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    namespace fs = std::filesystem;
+    for (auto it = fs::recursive_directory_iterator(
+             root, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        struct stat st {};
+        if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        const std::int64_t changed = st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec;
+        if (changed >= since_unix_ns) out.push_back(it->path().string());
+    }
+    return out;
+}
+
+std::string FanotifySource::directory_path(const std::string& handle) const {
+    auto it = directories_.find(handle);
+    return it == directories_.end() ? std::string() : it->second;
+}
+
+void FanotifySource::rename_directory(const std::string& from, const std::string& to) {
+    for (auto& [handle, path] : directories_) {
+        if (path == from)
+            path = to;
+        else if (path.starts_with(from) && path[from.size()] == '/')
+            path = to + path.substr(from.size());
+    }
+}
+
+core::Result<void> FanotifySource::read(std::vector<FsEvent>& out,
+                                        std::chrono::milliseconds timeout) {
+    pollfd fds[2] = {{notification_fd_, POLLIN, 0}, {permission_fd_, POLLIN, 0}};
+    const int ready = ::poll(fds, 2, static_cast<int>(timeout.count()));
+    if (ready < 0) {
+        if (errno == EINTR) return {};
+        return os_error("poll");
+    }
+    if (ready == 0) return {};
+    // Notifications first: a rename or delete that came before an open now waiting is read
+    // before that open is handled. Then once more after the permission events, for what
+    // happened while they were read.
+    drain_notifications(out);
+    drain_permissions(out);
+    return {};
+}
+
+void FanotifySource::drain_notifications(std::vector<FsEvent>& out) {
+    for (;;) {
+        const ssize_t length = ::read(notification_fd_, buffer_.data(), buffer_.size());
+        if (length <= 0) return;
+        const std::int64_t now = monotonic_ns();
+        std::size_t left = static_cast<std::size_t>(length);
+        for (auto* meta = reinterpret_cast<const fanotify_event_metadata*>(buffer_.data());
+             FAN_EVENT_OK(meta, left); meta = FAN_EVENT_NEXT(meta, left)) {
+            FsEvent e;
+            e.time_ns = now;
+            e.pid = meta->pid;
+            e.is_directory = (meta->mask & FAN_ONDIR) != 0;
+            if (meta->mask & FAN_Q_OVERFLOW) {
+                e.kind = FsEventKind::kOverflow;
+                out.push_back(std::move(e));
+                continue;
+            }
+            std::string old_path;
+            std::string new_path;
+            const char* info = reinterpret_cast<const char*>(meta) + meta->metadata_len;
+            const char* end = reinterpret_cast<const char*>(meta) + meta->event_len;
+            while (info + sizeof(fanotify_event_info_header) <= end) {
+                const auto* header = reinterpret_cast<const fanotify_event_info_header*>(info);
+                if (header->len == 0 || info + header->len > end) break;
+                const auto type = header->info_type;
+                if (type == FAN_EVENT_INFO_TYPE_DFID_NAME ||
+                    type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME ||
+                    type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME) {
+                    const auto* fid = reinterpret_cast<const fanotify_event_info_fid*>(info);
+                    const auto* handle = reinterpret_cast<const file_handle*>(fid->handle);
+                    const char* name =
+                        reinterpret_cast<const char*>(handle->f_handle) + handle->handle_bytes;
+                    if (name < info + header->len) {
+                        const std::string dir = directory_path(handle_key(
+                            handle->handle_type, handle->f_handle, handle->handle_bytes));
+                        const std::string path =
+                            dir.empty() ? std::string() : dir + "/" + std::string(name);
+                        if (type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME)
+                            old_path = path;
+                        else
+                            new_path = path;
+                    }
+                }
+                info += header->len;
+            }
+            if (meta->mask & FAN_RENAME) {
+                e.kind = FsEventKind::kRename;
+                if (e.is_directory && !old_path.empty() && !new_path.empty())
+                    rename_directory(old_path, new_path);
+            } else if (meta->mask & FAN_CREATE) {
+                e.kind = FsEventKind::kCreate;
+            } else if (meta->mask & FAN_DELETE) {
+                e.kind = FsEventKind::kDelete;
+            } else {
+                continue;
+            }
+            if (new_path.empty()) continue;  // a directory the guard does not know
+            e.path = std::move(new_path);
+            e.old_path = std::move(old_path);
+            out.push_back(std::move(e));
+        }
+    }
+}
+
+void FanotifySource::drain_permissions(std::vector<FsEvent>& out) {
+    for (;;) {
+        const ssize_t length = ::read(permission_fd_, buffer_.data(), buffer_.size());
+        if (length <= 0) return;
+        const std::int64_t now = monotonic_ns();
+        std::size_t left = static_cast<std::size_t>(length);
+        for (auto* meta = reinterpret_cast<const fanotify_event_metadata*>(buffer_.data());
+             FAN_EVENT_OK(meta, left); meta = FAN_EVENT_NEXT(meta, left)) {
+            FsEvent e;
+            e.time_ns = now;
+            e.pid = meta->pid;
+            if (meta->mask & FAN_Q_OVERFLOW) {
+                e.kind = FsEventKind::kOverflow;
+                out.push_back(std::move(e));
+                continue;
+            }
+            if (meta->fd < 0) continue;
+            e.source_handle = static_cast<std::uint64_t>(meta->fd);
+            e.kind = (meta->mask & FAN_OPEN_PERM) ? FsEventKind::kOpen : FsEventKind::kCloseWrite;
+            struct stat st {};
+            if (::fstat(meta->fd, &st) == 0) {
+                e.file = {static_cast<std::uint64_t>(st.st_dev),
+                          static_cast<std::uint64_t>(st.st_ino)};
+                e.size = static_cast<std::uint64_t>(st.st_size);
+                e.is_directory = S_ISDIR(st.st_mode);
+            }
+            e.path = fd_path(meta->fd);
+            if (e.kind == FsEventKind::kOpen) e.for_writing = open_asks_for_write(meta->pid);
+            out.push_back(std::move(e));
+        }
+    }
+}
+
+void FanotifySource::answer(const FsEvent& event, bool allow) {
+    if (event.kind != FsEventKind::kOpen) return;
+    fanotify_response response{static_cast<std::int32_t>(event.source_handle),
+                               static_cast<std::uint32_t>(allow ? FAN_ALLOW : FAN_DENY)};
+    // A failed answer would leave the opener waiting until the guard exits: retry on EINTR.
+    while (::write(permission_fd_, &response, sizeof response) < 0 && errno == EINTR) {
+    }
+}
+
+core::Result<std::size_t> FanotifySource::read_file(const FsEvent& event, std::uint64_t offset,
+                                                    std::span<std::uint8_t> out) {
+    if (event.kind != FsEventKind::kOpen && event.kind != FsEventKind::kCloseWrite)
+        return core::fail(core::ErrorCode::kInvalidArgument, "this event has no file to read");
+    for (;;) {
+        const ssize_t n = ::pread(static_cast<int>(event.source_handle), out.data(), out.size(),
+                                  static_cast<off_t>(offset));
+        if (n >= 0) return static_cast<std::size_t>(n);
+        if (errno != EINTR) return os_error("pread", event.path);
+    }
+}
+
+void FanotifySource::release(const FsEvent& event) {
+    if (event.kind == FsEventKind::kOpen || event.kind == FsEventKind::kCloseWrite)
+        ::close(static_cast<int>(event.source_handle));
+}
+
+std::optional<ProcessInfo> FanotifySource::process(std::int32_t pid) {
+    return read_process_info(pid);
+}
+
+}  // namespace vigie::guard

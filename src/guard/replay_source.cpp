@@ -1,0 +1,390 @@
+#include "guard/replay_source.hpp"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+
+#include "core/value.hpp"
+
+namespace vigie::guard {
+namespace {
+
+constexpr std::int64_t kStepNs = 1'000'000;  // scripted events are 1 ms apart
+constexpr std::size_t kRecordedBytes = 64 * 1024;
+
+const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string to_base64(std::span<const std::uint8_t> in) {
+    std::string out;
+    out.reserve((in.size() + 2) / 3 * 4);
+    std::size_t i = 0;
+    for (; i + 2 < in.size(); i += 3) {
+        const std::uint32_t v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
+        for (int k = 3; k >= 0; --k) out += kAlphabet[(v >> (6 * k)) & 63];
+    }
+    if (i < in.size()) {
+        std::uint32_t v = in[i] << 16;
+        if (i + 1 < in.size()) v |= in[i + 1] << 8;
+        out += kAlphabet[(v >> 18) & 63];
+        out += kAlphabet[(v >> 12) & 63];
+        out += i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=';
+        out += '=';
+    }
+    return out;
+}
+
+std::optional<std::vector<std::uint8_t>> from_base64(std::string_view in) {
+    std::vector<std::uint8_t> out;
+    std::uint32_t bits = 0;
+    int count = 0;
+    for (const char c : in) {
+        if (c == '=') break;
+        const char* at = std::strchr(kAlphabet, c);
+        if (at == nullptr || c == '\0') return std::nullopt;
+        bits = (bits << 6) | static_cast<std::uint32_t>(at - kAlphabet);
+        if ((count += 6) >= 8) {
+            count -= 8;
+            out.push_back(static_cast<std::uint8_t>((bits >> count) & 0xff));
+        }
+    }
+    return out;
+}
+
+FsEventKind kind_from_name(std::string_view name, bool& ok) {
+    ok = true;
+    for (const FsEventKind k : {FsEventKind::kOpen, FsEventKind::kCloseWrite, FsEventKind::kCreate,
+                                FsEventKind::kDelete, FsEventKind::kRename, FsEventKind::kOverflow})
+        if (name == fs_event_kind_name(k)) return k;
+    ok = false;
+    return FsEventKind::kOverflow;
+}
+
+}  // namespace
+
+const char* fs_event_kind_name(FsEventKind kind) noexcept {
+    switch (kind) {
+        case FsEventKind::kOpen:
+            return "open";
+        case FsEventKind::kCloseWrite:
+            return "close_write";
+        case FsEventKind::kCreate:
+            return "create";
+        case FsEventKind::kDelete:
+            return "delete";
+        case FsEventKind::kRename:
+            return "rename";
+        case FsEventKind::kOverflow:
+            return "overflow";
+    }
+    return "?";
+}
+
+FileId ReplaySource::id_of(const std::string& path) {
+    auto [it, created] = inodes_.try_emplace(path);
+    if (created) it->second = {1, next_inode_++};
+    return it->second;
+}
+
+void ReplaySource::push(Step step) {
+    clock_ns_ += kStepNs;
+    step.event.time_ns = clock_ns_;
+    script_.push_back(std::move(step));
+}
+
+void ReplaySource::put(const std::string& path, Bytes content) {
+    auto bytes = std::make_shared<const Bytes>(std::move(content));
+    files_[path] = bytes;
+    applied_[path] = bytes;
+    id_of(path);
+}
+
+void ReplaySource::write(std::int32_t pid, const std::string& path, Bytes content) {
+    const std::uint64_t operation = ++operations_;
+    auto before = files_.contains(path) ? files_[path] : std::make_shared<const Bytes>();
+    if (!files_.contains(path)) {
+        Step create;
+        create.event.kind = FsEventKind::kCreate;
+        create.event.pid = pid;
+        create.event.path = path;
+        push(std::move(create));
+    }
+    Step open;
+    open.event.kind = FsEventKind::kOpen;
+    open.event.pid = pid;
+    open.event.path = path;
+    open.event.file = id_of(path);
+    open.event.size = before->size();
+    open.bytes = before;
+    open.operation = operation;
+    push(std::move(open));
+    auto after = std::make_shared<const Bytes>(std::move(content));
+    files_[path] = after;
+    Step close;
+    close.event.kind = FsEventKind::kCloseWrite;
+    close.event.pid = pid;
+    close.event.path = path;
+    close.event.file = id_of(path);
+    close.event.size = after->size();
+    close.bytes = after;
+    close.operation = operation;
+    close.apply_path = path;
+    push(std::move(close));
+}
+
+void ReplaySource::read_only(std::int32_t pid, const std::string& path) {
+    Step open;
+    open.event.kind = FsEventKind::kOpen;
+    open.event.for_writing = false;
+    open.event.pid = pid;
+    open.event.path = path;
+    open.event.file = id_of(path);
+    open.bytes = files_.contains(path) ? files_[path] : std::make_shared<const Bytes>();
+    open.event.size = open.bytes->size();
+    open.operation = ++operations_;
+    push(std::move(open));
+}
+
+void ReplaySource::rename(std::int32_t pid, const std::string& from, const std::string& to) {
+    if (auto it = files_.find(from); it != files_.end()) {
+        files_[to] = it->second;
+        files_.erase(it);
+    }
+    if (auto it = inodes_.find(from); it != inodes_.end()) {
+        inodes_[to] = it->second;
+        inodes_.erase(it);
+    }
+    Step step;
+    step.event.kind = FsEventKind::kRename;
+    step.event.pid = pid;
+    step.event.old_path = from;
+    step.event.path = to;
+    push(std::move(step));
+}
+
+void ReplaySource::remove(std::int32_t pid, const std::string& path) {
+    files_.erase(path);
+    inodes_.erase(path);
+    Step step;
+    step.event.kind = FsEventKind::kDelete;
+    step.event.pid = pid;
+    step.event.path = path;
+    push(std::move(step));
+}
+
+void ReplaySource::make_directory(std::int32_t pid, const std::string& path) {
+    Step step;
+    step.event.kind = FsEventKind::kCreate;
+    step.event.is_directory = true;
+    step.event.pid = pid;
+    step.event.path = path;
+    push(std::move(step));
+}
+
+void ReplaySource::overflow() {
+    Step step;
+    step.event.kind = FsEventKind::kOverflow;
+    push(std::move(step));
+}
+
+const ReplaySource::Bytes* ReplaySource::content(const std::string& path) const {
+    auto it = applied_.find(path);
+    return it == applied_.end() ? nullptr : it->second.get();
+}
+
+core::Result<void> ReplaySource::read(std::vector<FsEvent>& out, std::chrono::milliseconds) {
+    // One event per read: the engine's answer to an open decides whether its write happens.
+    while (next_ < script_.size()) {
+        const Step& step = script_[next_];
+        const bool denied = std::find(denied_operations_.begin(), denied_operations_.end(),
+                                      step.operation) != denied_operations_.end();
+        if (step.operation != 0 && denied && step.event.kind == FsEventKind::kCloseWrite) {
+            ++next_;
+            continue;
+        }
+        FsEvent e = step.event;
+        e.source_handle = next_;
+        ++next_;
+        const std::string& path = step.apply_path;
+        if (!path.empty()) applied_[path] = step.bytes;
+        if (step.event.kind == FsEventKind::kRename) {
+            if (auto it = applied_.find(step.event.old_path); it != applied_.end()) {
+                applied_[step.event.path] = it->second;
+                applied_.erase(it);
+            }
+        } else if (step.event.kind == FsEventKind::kDelete) {
+            applied_.erase(step.event.path);
+        }
+        out.push_back(std::move(e));
+        return {};
+    }
+    return {};
+}
+
+void ReplaySource::answer(const FsEvent& event, bool allow) {
+    if (event.kind != FsEventKind::kOpen) return;
+    answers_.emplace_back(event.path, allow);
+    if (!allow && event.source_handle < script_.size())
+        denied_operations_.push_back(script_[event.source_handle].operation);
+}
+
+core::Result<std::size_t> ReplaySource::read_file(const FsEvent& event, std::uint64_t offset,
+                                                  std::span<std::uint8_t> out) {
+    if (event.source_handle >= script_.size())
+        return core::fail(core::ErrorCode::kInvalidArgument, "no such replayed event");
+    const Step& step = script_[event.source_handle];
+    auto serve = [&](const Bytes& bytes, std::uint64_t base) -> std::size_t {
+        if (offset < base || offset >= base + bytes.size()) return 0;
+        const std::size_t n = std::min<std::size_t>(out.size(), base + bytes.size() - offset);
+        std::memcpy(out.data(), bytes.data() + (offset - base), n);
+        return n;
+    };
+    std::size_t n = step.bytes ? serve(*step.bytes, 0) : 0;
+    if (n == 0 && step.tail) n = serve(*step.tail, step.tail_offset);
+    return n;
+}
+
+std::optional<ProcessInfo> ReplaySource::process(std::int32_t pid) {
+    auto it = processes_.find(pid);
+    if (it == processes_.end()) return std::nullopt;
+    return it->second;
+}
+
+core::Result<void> ReplaySource::watch_directory(const std::string& path) {
+    watched_.push_back(path);
+    return {};
+}
+
+std::vector<std::string> ReplaySource::changed_since(const std::string& root, std::int64_t) {
+    // The replayed file system has no times: everything under the root may have changed.
+    std::vector<std::string> out;
+    for (const auto& [path, bytes] : applied_)
+        if (path.starts_with(root + "/")) out.push_back(path);
+    return out;
+}
+
+core::Result<void> ReplaySource::save(const std::string& path) const {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out)
+        return core::fail(core::ErrorCode::kIo, "cannot write the stream",
+                          core::Location::in_file(path));
+    for (const auto& [pid, p] : processes_) {
+        std::string line = fmt::format(
+            "{{\"process\":{},\"parent\":{},\"group\":{},\"session\":{},\"uid\":{},"
+            "\"start\":{},\"exe\":\"",
+            p.pid, p.parent, p.process_group, p.session, p.uid, p.start_ticks);
+        core::append_json_escaped(line, p.executable);
+        line += "\",\"comm\":\"";
+        core::append_json_escaped(line, p.command);
+        out << line << "\"}\n";
+    }
+    for (const Step& s : script_) {
+        const FsEvent& e = s.event;
+        std::string line = fmt::format(
+            "{{\"kind\":\"{}\",\"pid\":{},\"dir\":{},\"write\":{},"
+            "\"dev\":{},\"ino\":{},\"size\":{},\"op\":{},\"path\":\"",
+            fs_event_kind_name(e.kind), e.pid, e.is_directory, e.for_writing, e.file.device,
+            e.file.inode, e.size, s.operation);
+        core::append_json_escaped(line, e.path);
+        line += "\",\"old_path\":\"";
+        core::append_json_escaped(line, e.old_path);
+        line += "\",\"apply\":\"";
+        core::append_json_escaped(line, s.apply_path);
+        line += '"';
+        if (s.bytes) {
+            const Bytes& b = *s.bytes;
+            const std::size_t head = std::min(b.size(), kRecordedBytes);
+            line += ",\"head\":\"" + to_base64({b.data(), head}) + '"';
+            if (b.size() > kRecordedBytes) {
+                const std::size_t from = std::max(kRecordedBytes, b.size() - kRecordedBytes);
+                line += fmt::format(",\"tail_offset\":{},\"tail\":\"{}\"", from,
+                                    to_base64({b.data() + from, b.size() - from}));
+            }
+        }
+        out << line << "}\n";
+    }
+    if (!out)
+        return core::fail(core::ErrorCode::kIo, "cannot write the stream",
+                          core::Location::in_file(path));
+    return {};
+}
+
+core::Result<std::unique_ptr<ReplaySource>> ReplaySource::load(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return core::fail(core::ErrorCode::kIo, "cannot read the stream",
+                          core::Location::in_file(path));
+    auto source = std::make_unique<ReplaySource>();
+    simdjson::ondemand::parser parser;
+    std::string line;
+    std::uint32_t number = 0;
+    while (std::getline(in, line)) {
+        ++number;
+        if (line.empty()) continue;
+        const core::Location where = core::Location::at_line(path, number);
+        auto bad = [&](std::string what) {
+            return core::fail(core::ErrorCode::kParse, "bad replay line: " + what, where);
+        };
+        simdjson::padded_string padded(line);
+        simdjson::dom::parser dom;
+        simdjson::dom::element doc;
+        if (dom.parse(padded).get(doc)) return bad("not JSON");
+        auto integer = [&](const char* key) -> std::int64_t {
+            std::int64_t v = 0;
+            return doc[key].get_int64().get(v) ? 0 : v;
+        };
+        auto text = [&](const char* key) -> std::string {
+            std::string_view v;
+            return doc[key].get_string().get(v) ? std::string() : std::string(v);
+        };
+        auto flag = [&](const char* key, bool fallback) -> bool {
+            bool v = fallback;
+            return doc[key].get_bool().get(v) ? fallback : v;
+        };
+        if (doc["process"].error() == simdjson::SUCCESS) {
+            ProcessInfo p;
+            p.pid = static_cast<std::int32_t>(integer("process"));
+            p.parent = static_cast<std::int32_t>(integer("parent"));
+            p.process_group = static_cast<std::int32_t>(integer("group"));
+            p.session = static_cast<std::int32_t>(integer("session"));
+            p.uid = static_cast<std::uint32_t>(integer("uid"));
+            p.start_ticks = static_cast<std::uint64_t>(integer("start"));
+            p.executable = text("exe");
+            p.command = text("comm");
+            source->add_process(std::move(p));
+            continue;
+        }
+        bool known = false;
+        Step s;
+        s.event.kind = kind_from_name(text("kind"), known);
+        if (!known) return bad("unknown kind '" + text("kind") + "'");
+        s.event.pid = static_cast<std::int32_t>(integer("pid"));
+        s.event.is_directory = flag("dir", false);
+        s.event.for_writing = flag("write", true);
+        s.event.file = {static_cast<std::uint64_t>(integer("dev")),
+                        static_cast<std::uint64_t>(integer("ino"))};
+        s.event.size = static_cast<std::uint64_t>(integer("size"));
+        s.event.path = text("path");
+        s.event.old_path = text("old_path");
+        s.operation = static_cast<std::uint64_t>(integer("op"));
+        s.apply_path = text("apply");
+        if (const std::string head = text("head"); doc["head"].error() == simdjson::SUCCESS) {
+            auto bytes = from_base64(head);
+            if (!bytes) return bad("head is not base64");
+            s.bytes = std::make_shared<const Bytes>(std::move(*bytes));
+        }
+        if (const std::string tail = text("tail"); !tail.empty()) {
+            auto bytes = from_base64(tail);
+            if (!bytes) return bad("tail is not base64");
+            s.tail = std::make_shared<const Bytes>(std::move(*bytes));
+            s.tail_offset = static_cast<std::uint64_t>(integer("tail_offset"));
+        }
+        source->operations_ = std::max(source->operations_, s.operation);
+        source->push(std::move(s));
+    }
+    return source;
+}
+
+}  // namespace vigie::guard

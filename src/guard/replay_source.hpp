@@ -1,0 +1,88 @@
+// guard/replay_source.hpp - the fanotify source's twin: a scripted or recorded stream of file
+// events, fed to the same engine.
+//
+// Scripted, it models a small file system: `write` a file and it yields what fanotify would
+// (a create for a new name, the open with the content before, the close with the content
+// after); an open the engine denies drops the write it would have allowed. Recorded, it
+// replays a JSON-lines stream (`save` writes one; `load` reads it): each event with the
+// bytes the engine read, and each process as it was. Unit tests, and platforms without
+// fanotify, run the engine on it.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "guard/event_source.hpp"
+
+namespace vigie::guard {
+
+class ReplaySource final : public EventSource {
+  public:
+    using Bytes = std::vector<std::uint8_t>;
+
+    // Scripting: processes, then what they do, in order.
+    void add_process(ProcessInfo info) { processes_[info.pid] = std::move(info); }
+    /// A file that exists before the guard starts (no events).
+    void put(const std::string& path, Bytes content);
+    /// `pid` writes `content` to `path` (creating it when new): create?, open, close.
+    void write(std::int32_t pid, const std::string& path, Bytes content);
+    /// `pid` opens `path` for reading only: an open event, no close-write.
+    void read_only(std::int32_t pid, const std::string& path);
+    void rename(std::int32_t pid, const std::string& from, const std::string& to);
+    void remove(std::int32_t pid, const std::string& path);
+    void make_directory(std::int32_t pid, const std::string& path);
+    void overflow();
+
+    /// Recorded streams (JSON lines); see the file's comment.
+    core::Result<void> save(const std::string& path) const;
+    static core::Result<std::unique_ptr<ReplaySource>> load(const std::string& path);
+
+    /// What the engine answered to each open, in order (true: allowed).
+    const std::vector<std::pair<std::string, bool>>& answers() const noexcept { return answers_; }
+    /// Directories the engine asked to watch.
+    const std::vector<std::string>& watched() const noexcept { return watched_; }
+    /// The content a path has now (after allowed writes), or null.
+    const Bytes* content(const std::string& path) const;
+    bool done() const noexcept { return next_ >= script_.size(); }
+
+    core::Result<void> read(std::vector<FsEvent>& out, std::chrono::milliseconds timeout) override;
+    void answer(const FsEvent& event, bool allow) override;
+    core::Result<std::size_t> read_file(const FsEvent& event, std::uint64_t offset,
+                                        std::span<std::uint8_t> out) override;
+    void release(const FsEvent&) override {}
+    std::optional<ProcessInfo> process(std::int32_t pid) override;
+    core::Result<void> watch_directory(const std::string& path) override;
+    std::vector<std::string> changed_since(const std::string& root,
+                                           std::int64_t since_unix_ns) override;
+
+  private:
+    struct Step {
+        FsEvent event;
+        std::shared_ptr<const Bytes> bytes;  ///< the file as the event sees it (from 0)
+        std::shared_ptr<const Bytes> tail;   ///< recorded streams: the file's last bytes
+        std::uint64_t tail_offset = 0;
+        std::uint64_t operation = 0;  ///< an open and its close share one
+        std::string apply_path;       ///< a close: the write lands here when allowed
+    };
+    FileId id_of(const std::string& path);
+    void push(Step step);
+
+    std::vector<Step> script_;
+    std::size_t next_ = 0;
+    std::uint64_t operations_ = 0;
+    std::uint64_t next_inode_ = 1;
+    std::int64_t clock_ns_ = 0;
+    std::map<std::string, std::shared_ptr<const Bytes>> files_;    ///< as scripted
+    std::map<std::string, std::shared_ptr<const Bytes>> applied_;  ///< as allowed
+    std::map<std::string, FileId> inodes_;
+    std::map<std::int32_t, ProcessInfo> processes_;
+    std::vector<std::uint64_t> denied_operations_;
+    std::vector<std::pair<std::string, bool>> answers_;
+    std::vector<std::string> watched_;
+};
+
+}  // namespace vigie::guard
