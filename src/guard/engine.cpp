@@ -136,8 +136,12 @@ Actor* Engine::actor_of(std::int32_t pid, bool refresh) {
 void Engine::on_open(const FsEvent& e) {
     ++stats_.opens;
     Actor* actor = actor_of(e.pid, true);
-    if (actor != nullptr && actor->contained && !config_.dry_run) {
-        // A contained actor's process that was not stopped yet (or was resumed) gets no file.
+    // A contained actor's process that was not stopped yet (or was resumed) gets no file; nor
+    // does a contained user's new process that wants to write (root excepted: an account that
+    // administers the machine cannot be shut out, its new jobs are stopped at first evidence).
+    const bool user_shut_out = actor != nullptr && e.for_writing && actor->uid != 0 &&
+                               contained_users_.contains(actor->uid);
+    if (actor != nullptr && (actor->contained || user_shut_out) && !config_.dry_run) {
         ++stats_.denied;
         source_.answer(e, false);
         return;
@@ -315,6 +319,8 @@ void Engine::add_evidence(Actor& actor, const std::string& path,
     actor.last_event_ns = cause.time_ns;
     if (!actor.contained && actor.score >= config_.actor_threshold)
         contain(actor, "process tree", actor.score, config_.actor_threshold, cause);
+    if (!actor.contained && contained_users_.contains(actor.uid))
+        contain(actor, "user", actor.score, config_.user_threshold, cause);
 
     // The same user's jobs together, then everyone's work in the same tree.
     auto& user = user_points_[actor.uid];
@@ -331,8 +337,10 @@ void Engine::add_evidence(Actor& actor, const std::string& path,
                 contain(other->second, scope, sum, threshold, cause);
         }
     };
-    if (user_sum >= config_.user_threshold)
+    if (user_sum >= config_.user_threshold) {
+        contained_users_.insert(actor.uid);
         contain_all(user, "user", user_sum, config_.user_threshold);
+    }
     if (tree_sum >= config_.tree_threshold)
         contain_all(tree, "protected tree", tree_sum, config_.tree_threshold);
 }

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -114,7 +115,8 @@ class Engine {
     std::map<std::pair<std::uint64_t, std::uint64_t>, Sample> samples_;  ///< by (dev, inode)
     std::map<std::uint32_t, std::deque<Points>> user_points_;
     std::map<std::string, std::deque<Points>> tree_points_;
-    std::map<std::string, bool> trusted_;  ///< executable -> allow-list verdict
+    std::set<std::uint32_t> contained_users_;  ///< users whose summed work crossed a threshold
+    std::map<std::string, bool> trusted_;      ///< executable -> allow-list verdict
     EngineStats stats_;
     std::int64_t last_watchdog_ns_ = 0;
 };

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <time.h>
 #include <algorithm>
 #include <cstring>
 #include <fstream>
@@ -12,7 +13,6 @@
 namespace vigie::guard {
 namespace {
 
-constexpr std::int64_t kStepNs = 1'000'000;  // scripted events are 1 ms apart
 constexpr std::size_t kRecordedBytes = 64 * 1024;
 
 const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -89,8 +89,6 @@ FileId ReplaySource::id_of(const std::string& path) {
 }
 
 void ReplaySource::push(Step step) {
-    clock_ns_ += kStepNs;
-    step.event.time_ns = clock_ns_;
     script_.push_back(std::move(step));
 }
 
@@ -189,6 +187,15 @@ void ReplaySource::overflow() {
     push(std::move(step));
 }
 
+void ReplaySource::stop(std::int32_t pid_or_group) {
+    if (pid_or_group >= 0) {
+        stopped_.insert(pid_or_group);
+        return;
+    }
+    for (const auto& [pid, info] : processes_)
+        if (info.process_group == -pid_or_group) stopped_.insert(pid);
+}
+
 const ReplaySource::Bytes* ReplaySource::content(const std::string& path) const {
     auto it = applied_.find(path);
     return it == applied_.end() ? nullptr : it->second.get();
@@ -200,11 +207,16 @@ core::Result<void> ReplaySource::read(std::vector<FsEvent>& out, std::chrono::mi
         const Step& step = script_[next_];
         const bool denied = std::find(denied_operations_.begin(), denied_operations_.end(),
                                       step.operation) != denied_operations_.end();
-        if (step.operation != 0 && denied && step.event.kind == FsEventKind::kCloseWrite) {
+        if ((step.operation != 0 && denied && step.event.kind == FsEventKind::kCloseWrite) ||
+            stopped_.contains(step.event.pid)) {
             ++next_;
             continue;
         }
         FsEvent e = step.event;
+        // Like fanotify: the time the source read it (the engine measures its answers).
+        timespec ts{};
+        ::clock_gettime(CLOCK_MONOTONIC, &ts);
+        e.time_ns = ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
         e.source_handle = next_;
         ++next_;
         const std::string& path = step.apply_path;

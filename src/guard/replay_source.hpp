@@ -12,6 +12,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,10 @@ class ReplaySource final : public EventSource {
     void remove(std::int32_t pid, const std::string& path);
     void make_directory(std::int32_t pid, const std::string& path);
     void overflow();
+
+    /// A process (or, negative, a process group) was stopped: it does nothing more, as the
+    /// kernel would see it. Test process controls call this on SIGSTOP and SIGKILL.
+    void stop(std::int32_t pid_or_group);
 
     /// Recorded streams (JSON lines); see the file's comment.
     core::Result<void> save(const std::string& path) const;
@@ -75,12 +80,12 @@ class ReplaySource final : public EventSource {
     std::size_t next_ = 0;
     std::uint64_t operations_ = 0;
     std::uint64_t next_inode_ = 1;
-    std::int64_t clock_ns_ = 0;
     std::map<std::string, std::shared_ptr<const Bytes>> files_;    ///< as scripted
     std::map<std::string, std::shared_ptr<const Bytes>> applied_;  ///< as allowed
     std::map<std::string, FileId> inodes_;
     std::map<std::int32_t, ProcessInfo> processes_;
     std::vector<std::uint64_t> denied_operations_;
+    std::set<std::int32_t> stopped_;
     std::vector<std::pair<std::string, bool>> answers_;
     std::vector<std::string> watched_;
 };
