@@ -15,6 +15,7 @@
 #include "guard/engine.hpp"
 #include "guard/fanotify_source.hpp"
 #include "guard/guard_loop.hpp"
+#include "guard/recording_source.hpp"
 #include "guard/replay_source.hpp"
 
 namespace vigie::app {
@@ -110,7 +111,8 @@ int run_guard_command(const GuardCommandOptions& given) {
     // The guard's own writes must never land in a tree it watches: they would be events
     // about itself, and a permission event it waits on itself.
     for (const std::string& root : config.protected_roots) {
-        for (const std::string& own : {o.journal, o.alerts}) {
+        for (const std::string& own :
+             {o.journal, o.alerts, o.record.empty() ? std::string() : canonical_path(o.record)}) {
             if (!own.empty() && (inside(own, root) || inside(root, own))) {
                 fmt::print(stderr,
                            "vigie guard: {} is inside the protected tree {}: put it "
@@ -176,14 +178,25 @@ int run_guard_command(const GuardCommandOptions& given) {
         fmt::print(stderr, "vigie guard: {}\n", source.error().to_string());
         return 2;
     }
-    guard::Engine engine(config, **source, control, sinks, std::move(allow));
+    guard::EventSource* events = source->get();
+    std::unique_ptr<guard::RecordingSource> recorder;
+    if (!o.record.empty()) {
+        auto opened = guard::RecordingSource::open(**source, o.record);
+        if (!opened) {
+            fmt::print(stderr, "vigie guard: {}\n", opened.error().to_string());
+            return 2;
+        }
+        recorder = std::move(*opened);
+        events = recorder.get();
+    }
+    guard::Engine engine(config, *events, control, sinks, std::move(allow));
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
     fmt::print(stderr, "vigie guard: watching {} directories under {}{}; alerts to {}\n",
                (*source)->watched_directories(), fmt::join(config.protected_roots, ", "),
                config.dry_run ? " (dry run: alerts only)" : "", o.alerts);
     if (!o.ready_file.empty()) std::ofstream(o.ready_file) << ::getpid() << '\n';
-    auto ran = guard::run_guard(engine, **source, g_stop);
+    auto ran = guard::run_guard(engine, *events, g_stop);
     const guard::EngineStats& s = engine.stats();
     fmt::print(stderr,
                "vigie guard: stopped: {} events, {} opens ({} denied), {} samples, {} closes "

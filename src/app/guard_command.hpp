@@ -15,6 +15,7 @@ struct GuardCommandOptions {
     std::string policy = "kill";       ///< kill | suspend
     std::string ready_file;            ///< written once every mark is in place
     std::string replay;                ///< run over a recorded stream instead of fanotify
+    std::string record;                ///< also write the event stream to this file
     int threshold = 0;                 ///< 0: the default (100)
     bool dry_run = false;
     bool syslog = true;

@@ -120,6 +120,8 @@ int run(int argc, char** argv) {
     guard_cmd->add_flag("!--no-syslog", guard.syslog, "Do not send alerts to syslog");
     guard_cmd->add_option("--ready-file", guard.ready_file,
                           "Write the guard's pid to FILE once it watches everything");
+    guard_cmd->add_option("--record", guard.record,
+                          "Also write the event stream (JSON lines) for --replay");
     guard_cmd
         ->add_option("--replay", guard.replay,
                      "Run the engine over a recorded event stream (JSON lines), dry run")

@@ -8,50 +8,12 @@
 #include <cstring>
 #include <fstream>
 
-#include "core/value.hpp"
+#include "guard/replay_format.hpp"
 
 namespace vigie::guard {
 namespace {
 
 constexpr std::size_t kRecordedBytes = 64 * 1024;
-
-const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string to_base64(std::span<const std::uint8_t> in) {
-    std::string out;
-    out.reserve((in.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 2 < in.size(); i += 3) {
-        const std::uint32_t v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
-        for (int k = 3; k >= 0; --k) out += kAlphabet[(v >> (6 * k)) & 63];
-    }
-    if (i < in.size()) {
-        std::uint32_t v = in[i] << 16;
-        if (i + 1 < in.size()) v |= in[i + 1] << 8;
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-        out += i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=';
-        out += '=';
-    }
-    return out;
-}
-
-std::optional<std::vector<std::uint8_t>> from_base64(std::string_view in) {
-    std::vector<std::uint8_t> out;
-    std::uint32_t bits = 0;
-    int count = 0;
-    for (const char c : in) {
-        if (c == '=') break;
-        const char* at = std::strchr(kAlphabet, c);
-        if (at == nullptr || c == '\0') return std::nullopt;
-        bits = (bits << 6) | static_cast<std::uint32_t>(at - kAlphabet);
-        if ((count += 6) >= 8) {
-            count -= 8;
-            out.push_back(static_cast<std::uint8_t>((bits >> count) & 0xff));
-        }
-    }
-    return out;
-}
 
 FsEventKind kind_from_name(std::string_view name, bool& ok) {
     ok = true;
@@ -282,40 +244,20 @@ core::Result<void> ReplaySource::save(const std::string& path) const {
     if (!out)
         return core::fail(core::ErrorCode::kIo, "cannot write the stream",
                           core::Location::in_file(path));
-    for (const auto& [pid, p] : processes_) {
-        std::string line = fmt::format(
-            "{{\"process\":{},\"parent\":{},\"group\":{},\"session\":{},\"uid\":{},"
-            "\"start\":{},\"exe\":\"",
-            p.pid, p.parent, p.process_group, p.session, p.uid, p.start_ticks);
-        core::append_json_escaped(line, p.executable);
-        line += "\",\"comm\":\"";
-        core::append_json_escaped(line, p.command);
-        out << line << "\"}\n";
-    }
+    for (const auto& [pid, p] : processes_) out << process_line(p) << '\n';
     for (const Step& s : script_) {
-        const FsEvent& e = s.event;
-        std::string line = fmt::format(
-            "{{\"kind\":\"{}\",\"pid\":{},\"dir\":{},\"write\":{},"
-            "\"dev\":{},\"ino\":{},\"size\":{},\"op\":{},\"path\":\"",
-            fs_event_kind_name(e.kind), e.pid, e.is_directory, e.for_writing, e.file.device,
-            e.file.inode, e.size, s.operation);
-        core::append_json_escaped(line, e.path);
-        line += "\",\"old_path\":\"";
-        core::append_json_escaped(line, e.old_path);
-        line += "\",\"apply\":\"";
-        core::append_json_escaped(line, s.apply_path);
-        line += '"';
-        if (s.bytes) {
-            const Bytes& b = *s.bytes;
-            const std::size_t head = std::min(b.size(), kRecordedBytes);
-            line += ",\"head\":\"" + to_base64({b.data(), head}) + '"';
-            if (b.size() > kRecordedBytes) {
-                const std::size_t from = std::max(kRecordedBytes, b.size() - kRecordedBytes);
-                line += fmt::format(",\"tail_offset\":{},\"tail\":\"{}\"", from,
-                                    to_base64({b.data() + from, b.size() - from}));
-            }
+        if (!s.bytes) {
+            out << event_line(s.event, s.operation, s.apply_path, nullptr) << '\n';
+            continue;
         }
-        out << line << "}\n";
+        const Bytes& b = *s.bytes;
+        RecordedBytes recorded;
+        recorded.head = {b.data(), std::min(b.size(), kRecordedBytes)};
+        if (b.size() > kRecordedBytes) {
+            recorded.tail_offset = std::max(kRecordedBytes, b.size() - kRecordedBytes);
+            recorded.tail = {b.data() + recorded.tail_offset, b.size() - recorded.tail_offset};
+        }
+        out << event_line(s.event, s.operation, s.apply_path, &recorded) << '\n';
     }
     if (!out)
         return core::fail(core::ErrorCode::kIo, "cannot write the stream",
