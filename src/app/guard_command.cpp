@@ -12,6 +12,7 @@
 
 #include "guard/alert.hpp"
 #include "guard/allow_list.hpp"
+#include "guard/decoys.hpp"
 #include "guard/engine.hpp"
 #include "guard/fanotify_source.hpp"
 #include "guard/guard_loop.hpp"
@@ -65,6 +66,7 @@ bool apply_config(const std::string& file, GuardCommandOptions& o, guard::GuardC
         if (o.allow.empty() && doc["allow"]) o.allow = doc["allow"].as<std::string>();
         if (doc["policy"]) o.policy = doc["policy"].as<std::string>();
         if (doc["dry_run"]) o.dry_run = o.dry_run || doc["dry_run"].as<bool>();
+        if (doc["decoys"]) o.decoys = o.decoys || doc["decoys"].as<bool>();
         if (doc["syslog"]) o.syslog = o.syslog && doc["syslog"].as<bool>();
         if (o.threshold == 0 && doc["threshold"]) o.threshold = doc["threshold"].as<int>();
         if (doc["user_threshold"]) config.user_threshold = doc["user_threshold"].as<int>();
@@ -173,6 +175,21 @@ int run_guard_command(const GuardCommandOptions& given) {
         fmt::print(stderr, "vigie guard: {}\n", available.error().to_string());
         return 2;
     }
+    if (o.decoys) {
+        // Before the marks: the guard's own writes must raise no event.
+        if (o.journal.empty()) {
+            fmt::print(stderr,
+                       "vigie guard: --decoys needs --journal (the decoy list is kept "
+                       "there)\n");
+            return 2;
+        }
+        auto planted = guard::plant_decoys(config.protected_roots, o.journal + "/decoys.txt");
+        if (!planted) {
+            fmt::print(stderr, "vigie guard: {}\n", planted.error().to_string());
+            return 2;
+        }
+        config.decoys.insert(planted->begin(), planted->end());
+    }
     auto source = guard::FanotifySource::open(config.protected_roots);
     if (!source) {
         fmt::print(stderr, "vigie guard: {}\n", source.error().to_string());
@@ -192,9 +209,10 @@ int run_guard_command(const GuardCommandOptions& given) {
     guard::Engine engine(config, *events, control, sinks, std::move(allow));
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
-    fmt::print(stderr, "vigie guard: watching {} directories under {}{}; alerts to {}\n",
+    fmt::print(stderr,
+               "vigie guard: watching {} directories under {} ({} decoys){}; alerts to {}\n",
                (*source)->watched_directories(), fmt::join(config.protected_roots, ", "),
-               config.dry_run ? " (dry run: alerts only)" : "", o.alerts);
+               config.decoys.size(), config.dry_run ? " (dry run: alerts only)" : "", o.alerts);
     if (!o.ready_file.empty()) std::ofstream(o.ready_file) << ::getpid() << '\n';
     auto ran = guard::run_guard(engine, *events, g_stop);
     const guard::EngineStats& s = engine.stats();

@@ -18,6 +18,7 @@ struct GuardCommandOptions {
     std::string record;                ///< also write the event stream to this file
     int threshold = 0;                 ///< 0: the default (100)
     bool dry_run = false;
+    bool decoys = false;  ///< plant decoy files in the trees (decoys.hpp)
     bool syslog = true;
 };
 

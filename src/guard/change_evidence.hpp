@@ -50,6 +50,8 @@ struct EvidenceWeights {
     int ransomware_extension = 60;  ///< renamed to a known ransomware extension
     int random_extension = 25;      ///< renamed to an extension no user types
     int ransom_note = 50;           ///< a ransom note appeared
+    int decoy_written = 60;         ///< a decoy file was written (no user ever opens one)
+    int decoy_moved = 25;           ///< a decoy was renamed or deleted (a mass move may do it)
 };
 
 ChangeEvidence assess_change(const FileSnapshot& before, const FileSnapshot& after,

@@ -206,6 +206,9 @@ void Engine::on_close_write(const FsEvent& e) {
         compare_samples(was, *after, name_before, name_after, config_.weights);
     if (was == nullptr && unrecognisable(*after))
         actor->opaque_copies[e.path] = std::string(dirname_of(e.path));
+    if (config_.decoys.contains(e.path))
+        evidence.parts.push_back({"decoy_written", "a decoy file was written: " + e.path,
+                                  config_.weights.decoy_written});
     add_evidence(*actor, e.path, evidence.parts, e);
 }
 
@@ -225,6 +228,9 @@ void Engine::on_delete(const FsEvent& e) {
     Actor* actor = actor_of(e.pid, false);
     if (actor == nullptr || e.is_directory) return;
     actor->touched.insert(e.path);
+    if (config_.decoys.contains(e.path))
+        add_evidence(*actor, e.path,
+                     {{"decoy_moved", "a decoy file was deleted", config_.weights.decoy_moved}}, e);
     // "report.docx" deleted after the same actor wrote an unrecognisable "report.docx.xyz"
     // beside it: the original was replaced by an encrypted copy.
     const std::string_view dir = dirname_of(e.path);
@@ -256,8 +262,11 @@ void Engine::on_rename(const FsEvent& e) {
         actor->opaque_copies.erase(copy);
         actor->opaque_copies[e.path] = std::move(dir);
     }
-    const ChangeEvidence evidence = assess_change({basename_of(e.old_path), {}, {}},
-                                                  {basename_of(e.path), {}, {}}, config_.weights);
+    ChangeEvidence evidence = assess_change({basename_of(e.old_path), {}, {}},
+                                            {basename_of(e.path), {}, {}}, config_.weights);
+    if (config_.decoys.contains(e.old_path))
+        evidence.parts.push_back({"decoy_moved", "a decoy file was renamed: " + e.old_path,
+                                  config_.weights.decoy_moved});
     add_evidence(*actor, e.path, evidence.parts, e);
 }
 

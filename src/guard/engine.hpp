@@ -49,6 +49,7 @@ struct GuardConfig {
     bool dry_run = false;              ///< alert only: no signal, no denial
     ContainPolicy policy = ContainPolicy::kKill;
     EvidenceWeights weights;
+    std::set<std::string> decoys;  ///< decoy files (decoys.hpp): any change is evidence
     std::chrono::microseconds watchdog{500'000};  ///< slower answers raise a notice
 };
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "guard/decoys.hpp"
 #include "guard/engine.hpp"
 #include "guard/guard_loop.hpp"
 #include "guard/replay_source.hpp"
@@ -314,6 +315,22 @@ TEST(GuardEngine, BenignWorkRaisesNothing) {
     for (const auto& [path, allowed] : run.source.answers()) EXPECT_TRUE(allowed) << path;
 }
 
+TEST(GuardEngine, WritingADecoyIsEvidenceReadingOneIsNot) {
+    Scenario run;
+    const auto files = corpus(run.source, 6);
+    const std::string decoy = "/srv/share/Compta/.Inventaire-materiel-2019.pdf";
+    run.config.decoys = {decoy};
+    run.source.put(decoy, pdf_document(1));
+    run.source.add_process(process(990, 990, 1000, "/usr/bin/rsync"));
+    run.source.add_process(process(991, 991));
+    run.source.read_only(990, decoy);               // a backup reads everything
+    run.source.write(991, decoy, pdf_document(2));  // still a PDF: only the decoy speaks
+    run.go();
+    ASSERT_EQ(run.engine->actors().size(), 2u);
+    EXPECT_EQ(run.engine->actors().at(990).score, 0);
+    EXPECT_EQ(run.engine->actors().at(991).score, EvidenceWeights{}.decoy_written);
+}
+
 TEST(GuardEngine, DryRunAlertsButNeitherSignalsNorDenies) {
     Scenario run;
     run.config.dry_run = true;
@@ -409,6 +426,39 @@ TEST(GuardReplay, ABadLineIsAnErrorWithItsLine) {
     ASSERT_FALSE(loaded);
     EXPECT_EQ(loaded.error().location.line, 2u);
     EXPECT_NE(loaded.error().message.find("explode"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(GuardDecoys, PlantedOnceKeptOnRestartNeverOverAFile) {
+    namespace fs = std::filesystem;
+    const fs::path root =
+        fs::temp_directory_path() / ("vigie-decoys-" + std::to_string(::getpid()));
+    fs::remove_all(root);
+    for (const char* d : {"A", "B", "C"}) fs::create_directories(root / d);
+    // A user's own file where a decoy would go is left alone.
+    { std::ofstream(root / "C" / kDecoyName) << "mine"; }
+    const std::string list = (root.string() + ".list");
+    auto first = plant_decoys({root.string()}, list, 8);
+    ASSERT_TRUE(first) << first.error().to_string();
+    EXPECT_EQ(first->size(), 3u);  // the root, A and B
+    for (const std::string& d : *first) {
+        std::ifstream in(d, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)), {});
+        EXPECT_TRUE(bytes.starts_with("%PDF-")) << d;
+        EXPECT_NE(bytes.find("%%EOF"), std::string::npos) << d;
+    }
+    auto again = plant_decoys({root.string()}, list, 8);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*again, *first);
+    std::ifstream mine(root / "C" / kDecoyName);
+    std::string text;
+    mine >> text;
+    EXPECT_EQ(text, "mine");
+    fs::remove_all(root);
+    fs::remove(list);
 }
 
 }  // namespace
