@@ -96,16 +96,19 @@ void Engine::handle(const FsEvent& e) {
 Actor* Engine::actor_of(std::int32_t pid, bool refresh) {
     if (pid <= 0 || pid == control_.own_pid()) return nullptr;
     auto cached = processes_.find(pid);
-    if (refresh || cached == processes_.end()) {
+    const std::int64_t now = monotonic_ns();
+    // Looked up again at an open when older than a second: a reused pid is another process
+    // (new group, new program), and a new job may have left its parent's group. Within a
+    // second, /proc is not read again for every file a process opens.
+    if (cached == processes_.end() || (refresh && now - cached->second.seen_ns > 1'000'000'000)) {
         if (auto info = source_.process(pid)) {
-            // A reused pid is another process: its group and program are new.
             if (processes_.size() > 65536) processes_.clear();
-            cached = processes_.insert_or_assign(pid, std::move(*info)).first;
+            cached = processes_.insert_or_assign(pid, KnownProcess{std::move(*info), now}).first;
         }
     }
     ProcessInfo info;
     if (cached != processes_.end()) {
-        info = cached->second;
+        info = cached->second.info;
     } else {
         // Gone before it could be looked at: a job of its own.
         info.pid = info.process_group = pid;

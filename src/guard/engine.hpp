@@ -111,8 +111,12 @@ class Engine {
     ProcessControl& control_;
     AlertSink& alerts_;
     AllowList allow_;
-    std::map<std::int32_t, ProcessInfo> processes_;  ///< by pid, refreshed at opens
-    std::map<std::int32_t, Actor> actors_;           ///< by process group
+    struct KnownProcess {
+        ProcessInfo info;
+        std::int64_t seen_ns = 0;  ///< when /proc was read
+    };
+    std::map<std::int32_t, KnownProcess> processes_;  ///< by pid, refreshed at opens
+    std::map<std::int32_t, Actor> actors_;            ///< by process group
     std::map<std::pair<std::uint64_t, std::uint64_t>, Sample> samples_;  ///< by (dev, inode)
     std::map<std::uint32_t, std::deque<Points>> user_points_;
     std::map<std::string, std::deque<Points>> tree_points_;
