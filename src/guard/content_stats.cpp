@@ -27,20 +27,33 @@ ByteStats byte_stats(std::span<const std::uint8_t> bytes) {
     ByteStats s;
     s.size = bytes.size();
     if (bytes.empty()) return s;
-    std::array<std::uint64_t, 256> counts{};
-    std::size_t printable = 0;
-    bool base64 = true;
-    for (const std::uint8_t b : bytes) {
-        ++counts[b];
-        printable += (b >= 0x20 && b < 0x7f) || b == '\t' || b == '\n' || b == '\r';
-        base64 = base64 && is_base64_byte(b);
+    // The guard runs this on every file written: one pass to build the histogram (four
+    // interleaved tables, so consecutive equal bytes do not wait on each other's increment),
+    // and everything else from the 256 counts.
+    std::array<std::array<std::uint32_t, 256>, 4> partial{};
+    const std::uint8_t* p = bytes.data();
+    const std::size_t n4 = bytes.size() & ~std::size_t{3};
+    for (std::size_t i = 0; i < n4; i += 4) {
+        ++partial[0][p[i]];
+        ++partial[1][p[i + 1]];
+        ++partial[2][p[i + 2]];
+        ++partial[3][p[i + 3]];
     }
+    for (std::size_t i = n4; i < bytes.size(); ++i) ++partial[0][p[i]];
     const double n = static_cast<double>(bytes.size());
     const double expected = n / 256.0;
-    for (const std::uint64_t c : counts) {
+    std::size_t printable = 0;
+    bool base64 = true;
+    for (unsigned b = 0; b < 256; ++b) {
+        const std::uint64_t c =
+            std::uint64_t{partial[0][b]} + partial[1][b] + partial[2][b] + partial[3][b];
         if (c != 0) {
-            const double p = static_cast<double>(c) / n;
-            s.entropy -= p * std::log2(p);
+            const double q = static_cast<double>(c) / n;
+            s.entropy -= q * std::log2(q);
+            const auto byte = static_cast<std::uint8_t>(b);
+            if ((byte >= 0x20 && byte < 0x7f) || byte == '\t' || byte == '\n' || byte == '\r')
+                printable += c;
+            base64 = base64 && is_base64_byte(byte);
         }
         const double d = static_cast<double>(c) - expected;
         s.chi_square += d * d / expected;

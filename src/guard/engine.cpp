@@ -37,12 +37,14 @@ std::string_view dirname_of(std::string_view path) {
 // kind. Alone it is nothing (gpg writes such files); the original deleted next is the sign.
 bool unrecognisable(const FileSample& sample) {
     if (sample.head.empty()) return false;
-    if (sniff_file_kind(sample.head) != FileKind::kUnknown &&
-        sniff_file_kind(sample.head) != FileKind::kText)
-        return false;
+    const FileKind kind = sniff_file_kind(sample.head);
+    if (kind != FileKind::kUnknown && kind != FileKind::kText) return false;
     const ByteStats stats = byte_stats(sample.head);
     return looks_random(stats) || (stats.base64 && stats.size >= kMinRandomnessSample);
 }
+
+// Bytes read of a new file at its close.
+constexpr std::size_t kNewFileSample = 8192;
 
 }  // namespace
 
@@ -196,14 +198,17 @@ void Engine::on_close_write(const FsEvent& e) {
     }
     if (actor == nullptr || e.is_directory) return;
     actor->touched.insert(e.path);
-    auto after = take_sample(source_, e, e.size);
+    const FileSample* was = before && before->before.size > 0 ? &before->before : nullptr;
+    // A new file has nothing to compare with: its first bytes say whether it is
+    // unrecognisable, which is all the engine asks of it.
+    auto after = was != nullptr ? take_sample(source_, e, e.size)
+                                : take_sample(source_, e, e.size, kNewFileSample, false);
     if (!after) {
         ++stats_.read_errors;
         return;
     }
     ++stats_.closes_assessed;
     const std::string_view name_after = basename_of(e.path);
-    const FileSample* was = before && before->before.size > 0 ? &before->before : nullptr;
     const std::string_view name_before = before ? std::string_view(before->name) : name_after;
     ChangeEvidence evidence =
         compare_samples(was, *after, name_before, name_after, config_.weights);

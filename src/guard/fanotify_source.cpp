@@ -164,10 +164,10 @@ core::Result<void> FanotifySource::read(std::vector<FsEvent>& out,
     }
     if (ready == 0) return {};
     // Notifications first: a rename or delete that came before an open now waiting is read
-    // before that open is handled. Then once more after the permission events, for what
-    // happened while they were read.
+    // before that open is handled. A name change that happened while the permission queue
+    // was read is in the next round, after the opens it did not precede.
     drain_notifications(out);
-    drain_permissions(out);
+    if (fds[1].revents & POLLIN) drain_permissions(out);
     return {};
 }
 
@@ -175,6 +175,8 @@ void FanotifySource::drain_notifications(std::vector<FsEvent>& out) {
     for (;;) {
         const ssize_t length = ::read(notification_fd_, buffer_.data(), buffer_.size());
         if (length <= 0) return;
+        // A read that did not fill the buffer took everything queued: no read to see EAGAIN.
+        const bool more = static_cast<std::size_t>(length) > buffer_.size() - 4096;
         const std::int64_t now = monotonic_ns();
         std::size_t left = static_cast<std::size_t>(length);
         for (auto* meta = reinterpret_cast<const fanotify_event_metadata*>(buffer_.data());
@@ -232,6 +234,7 @@ void FanotifySource::drain_notifications(std::vector<FsEvent>& out) {
             e.old_path = std::move(old_path);
             out.push_back(std::move(e));
         }
+        if (!more) return;
     }
 }
 
@@ -239,6 +242,7 @@ void FanotifySource::drain_permissions(std::vector<FsEvent>& out) {
     for (;;) {
         const ssize_t length = ::read(permission_fd_, buffer_.data(), buffer_.size());
         if (length <= 0) return;
+        const bool more = static_cast<std::size_t>(length) > buffer_.size() - 4096;
         const std::int64_t now = monotonic_ns();
         std::size_t left = static_cast<std::size_t>(length);
         for (auto* meta = reinterpret_cast<const fanotify_event_metadata*>(buffer_.data());
@@ -265,6 +269,7 @@ void FanotifySource::drain_permissions(std::vector<FsEvent>& out) {
             if (e.kind == FsEventKind::kOpen) e.for_writing = open_asks_for_write(meta->pid);
             out.push_back(std::move(e));
         }
+        if (!more) return;
     }
 }
 

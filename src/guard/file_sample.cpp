@@ -54,15 +54,16 @@ std::span<const std::uint8_t> last_bytes(const FileSample& s, std::size_t n) {
 
 }  // namespace
 
-core::Result<FileSample> take_sample(EventSource& source, const FsEvent& event,
-                                     std::uint64_t size) {
+core::Result<FileSample> take_sample(EventSource& source, const FsEvent& event, std::uint64_t size,
+                                     std::size_t head_bytes, bool with_tail) {
     FileSample s;
     s.size = size;
+    head_bytes = std::min(head_bytes, kSampleBytes);
     auto head = read_range(source, event, 0,
-                           static_cast<std::size_t>(std::min<std::uint64_t>(size, kSampleBytes)));
+                           static_cast<std::size_t>(std::min<std::uint64_t>(size, head_bytes)));
     if (!head) return head.error();
     s.head = std::move(*head);
-    if (size > kSampleBytes) {
+    if (with_tail && size > kSampleBytes) {
         // The tail never overlaps the head: for files under 128 KiB it starts where head ends.
         s.tail_offset = std::max<std::uint64_t>(kSampleBytes, size - kSampleBytes);
         auto tail = read_range(source, event, s.tail_offset,

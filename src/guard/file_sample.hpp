@@ -28,7 +28,9 @@ inline constexpr std::size_t kSampleBytes = 64 * 1024;
 
 /// Reads a sample through the source (the event's descriptor): the guard never opens a
 /// protected file itself, which would raise its own permission event.
-core::Result<FileSample> take_sample(EventSource& source, const FsEvent& event, std::uint64_t size);
+/// `head_bytes` and `with_tail` read less where less is needed (a new file).
+core::Result<FileSample> take_sample(EventSource& source, const FsEvent& event, std::uint64_t size,
+                                     std::size_t head_bytes = kSampleBytes, bool with_tail = true);
 
 /// The evidence a rewrite gives: the file's samples before (null for a new file) and after,
 /// with its names before and after (basename; equal when not renamed).
