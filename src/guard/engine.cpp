@@ -129,6 +129,16 @@ Actor* Engine::actor_of(std::int32_t pid, bool refresh) {
         actor.uid = info.uid;
         actor.executable = info.executable;
         actor.command = info.command;
+        // The job is named after its leader (the shell or service that started it), not the
+        // first of its processes to touch a file.
+        if (pid != info.process_group) {
+            if (auto leader = source_.process(info.process_group);
+                leader && leader->process_group == info.process_group &&
+                !leader->executable.empty()) {
+                actor.executable = leader->executable;
+                actor.command = leader->command;
+            }
+        }
     }
     if (pid == info.process_group && !info.executable.empty()) {
         actor.executable = info.executable;  // the job's leader names it best

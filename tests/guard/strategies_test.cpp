@@ -1,0 +1,106 @@
+// Every strategy of the ransomware simulator (`vigie ransim`) against `vigie guard` on real
+// fanotify: detected, the job stopped within a few files, and the simulator's own decryption
+// brings the corpus back for the next strategy. Needs root; skips with the reason otherwise.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+
+#include "guard/fanotify_source.hpp"
+#include "guard_process.hpp"
+
+namespace {
+
+using namespace vigie::guard;
+using namespace vigie::guard::testing;
+namespace fs = std::filesystem;
+
+constexpr int kCorpusFiles = 80;
+
+class SimulatorStrategy : public ::testing::TestWithParam<std::string> {
+  protected:
+    static void SetUpTestSuite() {
+        base_ = fs::temp_directory_path() / ("vigie-strategies-" + std::to_string(::getpid()));
+        fs::remove_all(base_);
+        fs::create_directories(base_);
+        generate();
+    }
+    static void TearDownTestSuite() {
+        std::error_code ec;
+        fs::remove_all(base_, ec);
+        std::printf("files changed before containment, per strategy:\n");
+        for (const auto& [strategy, changed] : changed_)
+            std::printf("  %-26s %d\n", strategy.c_str(), changed);
+    }
+    static void generate() {
+        std::error_code ec;
+        fs::remove_all(corpus(), ec);
+        const int status = run_job({kVigieBinary, "ransim", "generate", corpus().string(),
+                                    "--files", std::to_string(kCorpusFiles), "--seed", "11"},
+                                   std::chrono::seconds(120));
+        ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "ransim generate failed";
+        original_ = tree_hashes(corpus(), ".vigie-ransim");
+    }
+    static fs::path corpus() { return base_ / "corpus"; }
+
+    static fs::path base_;
+    static std::map<std::string, std::size_t> original_;
+    static std::map<std::string, int> changed_;
+};
+
+fs::path SimulatorStrategy::base_;
+std::map<std::string, std::size_t> SimulatorStrategy::original_;
+std::map<std::string, int> SimulatorStrategy::changed_;
+
+TEST_P(SimulatorStrategy, IsDetectedAndStoppedWithinAFewFiles) {
+    if (::geteuid() != 0) GTEST_SKIP() << "the guard needs root (fanotify permission events)";
+    if (auto ok = fanotify_available(); !ok) GTEST_SKIP() << ok.error().to_string();
+    const std::string strategy = GetParam();
+    const std::string journal = (base_ / ("journal-" + strategy)).string();
+    int status = 0;
+    {
+        GuardProcess guard(corpus().string(), journal);
+        ASSERT_TRUE(guard.running()) << guard.log();
+        std::vector<std::string> argv = {kVigieBinary,      "ransim",     "encrypt",
+                                         corpus().string(), "--strategy", strategy};
+        if (strategy == "slow") argv.insert(argv.end(), {"--delay-ms", "300"});
+        if (strategy == "multi-process") argv.insert(argv.end(), {"--workers", "6"});
+        status = run_job(argv, std::chrono::seconds(120), journal + ".ransim.log");
+        EXPECT_EQ(guard.stop(), 0) << guard.log();
+        const auto alerts = guard.alerts();
+        ASSERT_EQ(alerts.size(), 1u) << guard.log();
+        EXPECT_NE(alerts[0].find("\"action\":\"suspended, killed\""), std::string::npos)
+            << alerts[0];
+    }
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+        << strategy << " ran to its end (status " << status << ")";
+    const int changed = files_changed(original_, tree_hashes(corpus(), ".vigie-ransim"));
+    changed_[strategy] = changed;
+    EXPECT_GE(changed, 1);
+    EXPECT_LE(changed, 10) << strategy;
+
+    // The simulator undoes what it did; a corpus it cannot bring back is made again.
+    const int decrypted = run_job({kVigieBinary, "ransim", "decrypt", corpus().string()},
+                                  std::chrono::seconds(120), journal + ".ransim.log");
+    if (!WIFEXITED(decrypted) || WEXITSTATUS(decrypted) != 0 ||
+        files_changed(original_, tree_hashes(corpus(), ".vigie-ransim")) != 0) {
+        ADD_FAILURE() << "ransim decrypt did not restore the corpus after " << strategy;
+        generate();
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Guard, SimulatorStrategy,
+                         ::testing::Values("in-place", "copy-delete", "rename-overwrite",
+                                           "intermittent-16", "intermittent-head",
+                                           "intermittent-skip-header", "base64", "multi-process",
+                                           "slow", "mmap", "clop"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                             std::string name = info.param;
+                             for (char& c : name)
+                                 if (c == '-') c = '_';
+                             return name;
+                         });
+
+}  // namespace
