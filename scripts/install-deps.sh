@@ -11,6 +11,10 @@ packages=(
   libyaml-cpp-dev libre2-dev libvectorscan-dev libssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libevtx-utils time python3 zstd
+  # guard: benign workloads, SMB tests, benchmarks (headless LibreOffice: the -nogui packages
+  # give a working `soffice --headless --convert-to`; fonts-dejavu-core for its PDF export)
+  libreoffice-core-nogui libreoffice-writer-nogui libreoffice-calc-nogui fonts-dejavu-core
+  imagemagick p7zip-full gnupg rsync git sqlite3 fio samba smbclient tar findutils
 )
 
 missing=()
