@@ -30,6 +30,9 @@ benign_init() {
   work=$(cd "$2" && pwd -P)
   case "$work/" in "$tree"/*) fail "WORK ($work) must be outside TREE ($tree)" ;; esac
   case "$tree/" in "$work"/*) fail "TREE ($tree) must be outside WORK ($work)" ;; esac
+  # Temporary files, caches and settings of the tools stay in WORK.
+  mkdir -p "$work/tmp" "$work/home"
+  export TMPDIR=$work/tmp HOME=$work/home XDG_CACHE_HOME=$work/home/.cache XDG_CONFIG_HOME=$work/home/.config
   # shellcheck disable=SC2034  # read by the workloads
   today=$(date +%Y-%m-%d)
 }

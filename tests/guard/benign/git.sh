@@ -81,13 +81,14 @@ changed=$(g diff --name-only main evolution | wc -l)
 [ "$changed" -ge 700 ] || fail "the branch changes only $changed files"
 
 for _ in 1 2 3; do
-  g checkout -q main || fail "checkout main failed"
+  g checkout -q --no-progress main || fail "checkout main failed"
   [ -z "$(g status --porcelain)" ] || fail "the work tree is not clean on main"
-  g checkout -q evolution || fail "checkout evolution failed"
+  g checkout -q --no-progress evolution || fail "checkout evolution failed"
   [ -z "$(g status --porcelain)" ] || fail "the work tree is not clean on evolution"
 done
 g checkout -q main
-g merge -q --no-edit evolution || fail "merge failed"
+# A fast-forward merge prints its progress whatever -q says when it takes a while.
+g merge -q --no-edit evolution 2>"$work/merge.log" || { cat "$work/merge.log" >&2; fail "merge failed"; }
 [ "$(g rev-parse HEAD)" = "$(g rev-parse evolution)" ] || fail "main is not at evolution after the merge"
 g gc -q || fail "git gc failed"
 g fsck --no-progress >/dev/null 2>&1 || fail "git fsck failed"

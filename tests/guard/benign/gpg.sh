@@ -24,7 +24,11 @@ doc=$(for f in "${docs[@]}"; do printf '%s\t%s\n' "$(stat -c %s "$f")" "$f"; don
 export GNUPGHOME=$work/gnupg
 rm -rf "$GNUPGHOME"
 mkdir -m 700 "$GNUPGHOME"
-stop_agent() { gpgconf --kill gpg-agent >/dev/null 2>&1 || true; }
+# The agent's sockets go to /run/user/UID/gnupg/d.* when that folder exists: removed at the end.
+stop_agent() {
+  gpgconf --kill gpg-agent >/dev/null 2>&1 || true
+  gpgconf --remove-socketdir >/dev/null 2>&1 || true
+}
 trap stop_agent EXIT
 gpg_batch() { gpg --batch --yes --quiet --no-tty --pinentry-mode loopback "$@"; }
 
