@@ -87,7 +87,7 @@ largest_folder() {
   done | sort | uniq -c | sort -k1,1nr -k2 | awk 'NR == 1 { sub(/^ *[0-9]+ /, ""); print }'
 }
 
-# human BYTES: a size in KiB or MiB.
+# human BYTES: a size in bytes, KiB or MiB.
 human() {
-  awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1f MiB", b / 1048576; else printf "%.0f KiB", b / 1024 }'
+  awk -v b="$1" 'BEGIN { if (b >= 1048576) printf "%.1f MiB", b / 1048576; else if (b >= 1024) printf "%.0f KiB", b / 1024; else printf "%d B", b }'
 }

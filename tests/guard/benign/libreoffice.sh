@@ -10,6 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 benign_init libreoffice "$@"
 need soffice timeout
+unset DISPLAY WAYLAND_DISPLAY
 
 profile_url="file://$(printf '%s' "$work/lo-profile" | sed 's/%/%25/g; s/ /%20/g')"
 office() {
@@ -50,6 +51,7 @@ if [ ${#docx[@]} -eq 0 ] && [ ${#xlsx[@]} -eq 0 ]; then
   fi
   office --convert-to docx --outdir "$tree/Documents" "$tree/Documents/lettre.txt"
   docx=("$tree/Documents/lettre.docx")
+  all_docx=("${docx[@]}")
 fi
 
 out=$tree/Converted

@@ -8,6 +8,9 @@ set -euo pipefail
 benign_init tar-zstd "$@"
 need tar zstd diff cmp
 
+docs=()
+find_docs docs
+[ ${#docs[@]} -gt 0 ] || fail "the tree holds no document"
 folders=()
 top_folders folders
 excludes=()
@@ -29,8 +32,6 @@ zstd -q -dc "$archive" | tar -C "$restored" -xf -
 for dir in "${folders[@]}"; do
   diff -r "$tree/$dir" "$restored/$dir" >/dev/null || fail "restored $dir differs from the original"
 done
-docs=()
-find_docs docs
 for f in "${docs[@]}"; do
   rel=${f#"$tree"/}
   case "$rel" in
