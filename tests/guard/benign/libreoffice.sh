@@ -4,7 +4,9 @@
 # TREE/Converted/; then Word files of one folder saved again as .docx over themselves, the way an
 # office program saves (a temporary file written beside the document, renamed over it). At most
 # 12 Word and 8 Excel files, so that it stays within a minute or two. The profile is private
-# (WORK/lo-profile); no X server is needed.
+# (WORK/lo-profile); no X server is needed. Outside TREE and WORK, LibreOffice itself only keeps
+# its single-instance socket in /tmp and checks that its install folder is writable (a stamp file
+# created and deleted in /usr/lib/libreoffice/share/uno_packages/cache when run as root).
 set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
