@@ -3,7 +3,7 @@
 # plain .7z and once protected by a password (AES-256, names encrypted too), both tested, then
 # extracted into TREE/Restored/ and compared with the originals.
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 benign_init 7z "$@"
 need 7z diff

@@ -3,7 +3,7 @@
 # entry of TREE into TREE/Share-copy-<date>/, as before a migration), the copy compared with the
 # originals, then deleted (rm -rf of the whole copy).
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 benign_init copy-share "$@"
 need cp diff

@@ -5,7 +5,7 @@
 # checked out back and forth three times (each checkout rewrites hundreds of files in a moment);
 # a merge, and git gc (pack files rewritten).
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 benign_init git "$@"
 need git python3

@@ -4,7 +4,7 @@
 # beside the document in TREE, then decrypted into WORK and compared. The keyring is a throwaway
 # GNUPGHOME in WORK; batch mode, loopback pinentry, no prompt; the agent is stopped at the end.
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 benign_init gpg "$@"
 need gpg gpgconf cmp

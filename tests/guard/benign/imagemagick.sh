@@ -4,7 +4,7 @@
 # edited in place with mogrify (resized, rotated, stripped: mogrify renames the original to
 # NAME~, writes the new picture under the old name and deletes NAME~). At most 10 of each.
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 benign_init imagemagick "$@"
 need convert mogrify identify

@@ -8,7 +8,7 @@
 # its single-instance socket in /tmp and checks that its install folder is writable (a stamp file
 # created and deleted in /usr/lib/libreoffice/share/uno_packages/cache when run as root).
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 benign_init libreoffice "$@"
 need soffice timeout

@@ -5,7 +5,7 @@
 # or lower case when they have capitals); new folders created under TREE/Sorted/<date>/, three
 # whole folders moved into it, and up to 20 loose PDFs and pictures moved into per-kind folders.
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 benign_init reorganise "$@"
 need md5sum mv

@@ -4,7 +4,7 @@
 # rewritten in the existing files, delta algorithm on) and once the default way (each changed
 # file written to a temporary name, then renamed over the old copy).
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 benign_init rsync "$@"
 need rsync diff

@@ -6,7 +6,7 @@
 # transactions and a checkpoint; then deletes, a VACUUM (the whole file rewritten), back to
 # rollback-journal mode and an integrity_check.
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 benign_init sqlite "$@"
 need sqlite3

@@ -3,7 +3,7 @@
 # TREE/Archives/backup-<date>.tar.zst, compressed with zstd on all cores, then restored into
 # TREE/Restored/backup-<date>/ and compared with the originals.
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
 benign_init tar-zstd "$@"
 need tar zstd diff cmp
