@@ -216,11 +216,21 @@ int run_guard_command(const GuardCommandOptions& given) {
     if (!o.ready_file.empty()) std::ofstream(o.ready_file) << ::getpid() << '\n';
     auto ran = guard::run_guard(engine, *events, g_stop);
     const guard::EngineStats& s = engine.stats();
+    // How close the busiest job came: the margin a deployment has before a false alert.
+    int highest = 0;
+    std::string highest_job = "none";
+    for (const auto& [group, actor] : engine.actors()) {
+        if (actor.score > highest) {
+            highest = actor.score;
+            highest_job = fmt::format("{} ({})", actor.id, actor.command);
+        }
+    }
     fmt::print(stderr,
                "vigie guard: stopped: {} events, {} opens ({} denied), {} samples, {} closes "
-               "assessed, {} overflows, {} alerts, slowest answer {} us\n",
+               "assessed, {} overflows, {} alerts, slowest answer {} us, highest job score {} "
+               "of {}: {}\n",
                s.events, s.opens, s.denied, s.samples, s.closes_assessed, s.overflows, s.alerts,
-               s.slowest_answer_us);
+               s.slowest_answer_us, highest, config.actor_threshold, highest_job);
     if (!ran) {
         fmt::print(stderr, "vigie guard: {}\n", ran.error().to_string());
         return 2;
