@@ -16,6 +16,7 @@
 #include "guard/engine.hpp"
 #include "guard/fanotify_source.hpp"
 #include "guard/guard_loop.hpp"
+#include "guard/journal.hpp"
 #include "guard/recording_source.hpp"
 #include "guard/replay_source.hpp"
 
@@ -190,6 +191,24 @@ int run_guard_command(const GuardCommandOptions& given) {
         }
         config.decoys.insert(planted->begin(), planted->end());
     }
+    std::unique_ptr<guard::Journal> journal;
+    if (!o.journal.empty()) {
+        guard::JournalOptions journal_options;
+        journal_options.directory = o.journal;
+        auto opened = guard::Journal::open(journal_options);
+        if (!opened) {
+            fmt::print(stderr, "vigie guard: {}\n", opened.error().to_string());
+            return 2;
+        }
+        journal = std::move(*opened);
+        // Every file gets a link in the journal before anything can delete it.
+        journal->link_trees(config.protected_roots);
+        if (journal->stats().link_failures > 0)
+            fmt::print(stderr,
+                       "vigie guard: warning: {} files could not be linked into the journal "
+                       "(is it on another filesystem?): deleted files cannot be restored\n",
+                       journal->stats().link_failures);
+    }
     auto source = guard::FanotifySource::open(config.protected_roots);
     if (!source) {
         fmt::print(stderr, "vigie guard: {}\n", source.error().to_string());
@@ -207,6 +226,7 @@ int run_guard_command(const GuardCommandOptions& given) {
         events = recorder.get();
     }
     guard::Engine engine(config, *events, control, sinks, std::move(allow));
+    engine.set_journal(journal.get());
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
     fmt::print(stderr,

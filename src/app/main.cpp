@@ -10,6 +10,7 @@
 #include "app/dump_command.hpp"
 #include "app/guard_command.hpp"
 #include "app/hunt_command.hpp"
+#include "app/restore_command.hpp"
 #include "app/rules_command.hpp"
 
 namespace {
@@ -129,6 +130,29 @@ int run(int argc, char** argv) {
                      "Run the engine over a recorded event stream (JSON lines), dry run")
         ->check(CLI::ExistingFile);
 
+    vigie::app::RestoreCommandOptions restore;
+    CLI::App* restore_cmd = app.add_subcommand(
+        "restore", "Undo what actors did to protected files, from the guard's journal");
+    restore_cmd->add_option("--journal", restore.journal, "The guard's journal directory")
+        ->required()
+        ->check(CLI::ExistingDirectory);
+    restore_cmd->add_option("--actor", restore.actors, "Actor ID from an alert (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    restore_cmd->add_option("--since", restore.since, "Only changes at or after this time (UTC)");
+    restore_cmd->add_option("--path", restore.path, "Only changes under this path");
+    restore_cmd->add_flag("--all", restore.all, "Everything the journal holds");
+    restore_cmd->add_flag("--dry-run", restore.dry_run, "Say what would be done, do nothing");
+
+    std::string journal_dir;
+    bool journal_files = false;
+    CLI::App* journal_cmd =
+        app.add_subcommand("journal", "List the actors in the guard's journal and what it kept");
+    journal_cmd->add_option("--journal", journal_dir, "The guard's journal directory")
+        ->required()
+        ->check(CLI::ExistingDirectory);
+    journal_cmd->add_flag("--files", journal_files, "Also list each actor's files");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -140,6 +164,8 @@ int run(int argc, char** argv) {
     if (*hunt_cmd) return vigie::app::run_hunt_command(hunt);
     if (*demo_cmd) return vigie::app::run_demo_command(demo);
     if (*guard_cmd) return vigie::app::run_guard_command(guard);
+    if (*restore_cmd) return vigie::app::run_restore_command(restore);
+    if (*journal_cmd) return vigie::app::run_journal_command(journal_dir, journal_files);
     return 2;
 }
 

@@ -31,7 +31,8 @@ struct Actor {
     std::set<std::int32_t> processes;                  ///< every pid seen acting
     std::map<std::string, FileRecord> files;           ///< by current path
     std::map<std::string, std::string> opaque_copies;  ///< new unrecognisable file -> its dir
-    std::set<std::string> touched;                     ///< paths written, renamed or deleted
+    std::set<std::string> recent_deletes;  ///< paths deleted lately (pairing in either order)
+    std::set<std::string> touched;         ///< paths written, renamed or deleted
     int score = 0;
     bool contained = false;  ///< suspended (or, in dry run, reported)
     std::int64_t last_event_ns = 0;

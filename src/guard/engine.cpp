@@ -33,14 +33,25 @@ std::string_view dirname_of(std::string_view path) {
     return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
 }
 
+// "dir/report.docx.xyz" is a copy of "dir/report.docx".
+bool is_copy_of(std::string_view copy, std::string_view original) {
+    return dirname_of(copy) == dirname_of(original) &&
+           basename_of(copy).size() > basename_of(original).size() + 1 &&
+           basename_of(copy).starts_with(basename_of(original)) &&
+           basename_of(copy)[basename_of(original).size()] == '.';
+}
+
 // A new file whose content no program would recognise: random or base64 bytes of no known
 // kind. Alone it is nothing (gpg writes such files); the original deleted next is the sign.
 bool unrecognisable(const FileSample& sample) {
     if (sample.head.empty()) return false;
     const FileKind kind = sniff_file_kind(sample.head);
-    if (kind != FileKind::kUnknown && kind != FileKind::kText) return false;
     const ByteStats stats = byte_stats(sample.head);
-    return looks_random(stats) || (stats.base64 && stats.size >= kMinRandomnessSample);
+    if (kind == FileKind::kText) return stats.base64;  // base64 of ciphertext
+    if (kind != FileKind::kUnknown) return false;
+    // Below a kilobyte randomness cannot be measured; bytes of no known kind are enough,
+    // since alone they decide nothing: the original deleted next to them does.
+    return looks_random(stats) || stats.size < kMinRandomnessSample;
 }
 
 // Bytes read of a new file at its close.
@@ -161,6 +172,14 @@ void Engine::on_open(const FsEvent& e) {
         source_.answer(e, false);
         return;
     }
+    if (journal_ != nullptr && actor != nullptr && e.for_writing && !e.is_directory && e.size > 0) {
+        // Before the writer gets the file: its content is safe in the journal first.
+        auto kept = journal_->keep_content(actor->id, e,
+                                           [&](std::uint64_t offset, std::span<std::uint8_t> out) {
+                                               return source_.read_file(e, offset, out);
+                                           });
+        if (!kept) ++stats_.journal_errors;
+    }
     if (actor != nullptr && e.for_writing && !e.is_directory && e.file.known()) {
         auto key = std::make_pair(e.file.device, e.file.inode);
         auto it = samples_.find(key);
@@ -222,17 +241,23 @@ void Engine::on_close_write(const FsEvent& e) {
     const std::string_view name_before = before ? std::string_view(before->name) : name_after;
     ChangeEvidence evidence =
         compare_samples(was, *after, name_before, name_after, config_.weights);
-    if (was == nullptr && unrecognisable(*after))
+    std::string deleted_original;
+    if (was == nullptr && unrecognisable(*after)) {
         actor->opaque_copies[e.path] = std::string(dirname_of(e.path));
+        for (const std::string& gone : actor->recent_deletes)
+            if (is_copy_of(e.path, gone)) deleted_original = gone;
+    }
     if (config_.decoys.contains(e.path))
         evidence.parts.push_back({"decoy_written", "a decoy file was written: " + e.path,
                                   config_.weights.decoy_written});
     add_evidence(*actor, e.path, evidence.parts, e);
+    if (!deleted_original.empty()) pair_copy_with_original(*actor, e.path, deleted_original, e);
 }
 
 void Engine::on_create(const FsEvent& e) {
     if (e.is_directory) (void)source_.watch_directory(e.path);
     Actor* actor = actor_of(e.pid, false);
+    if (journal_ != nullptr) journal_->created(actor ? actor->id : "", e.path, e.is_directory);
     if (actor == nullptr || e.is_directory) return;
     actor->touched.insert(e.path);
     const std::string_view name = basename_of(e.path);
@@ -242,36 +267,47 @@ void Engine::on_create(const FsEvent& e) {
     }
 }
 
+// "report.docx" deleted by the actor that wrote an unrecognisable "report.docx.xyz" beside
+// it: the original was replaced by an encrypted copy. The two events come from different
+// fanotify queues, so either may be seen first: each side looks for the other.
+void Engine::pair_copy_with_original(Actor& actor, const std::string& copy,
+                                     const std::string& original, const FsEvent& cause) {
+    ChangeEvidence names = assess_change({basename_of(original), {}, {}},
+                                         {basename_of(copy), {}, {}}, config_.weights);
+    std::vector<EvidencePart> parts = std::move(names.parts);
+    parts.push_back({"replaced_by_copy",
+                     fmt::format("original {} deleted after an unrecognisable copy was written",
+                                 basename_of(original)),
+                     config_.weights.became_random + config_.weights.structure_lost});
+    actor.opaque_copies.erase(copy);
+    actor.recent_deletes.erase(original);
+    add_evidence(actor, copy, parts, cause);
+}
+
 void Engine::on_delete(const FsEvent& e) {
     Actor* actor = actor_of(e.pid, false);
+    if (journal_ != nullptr) journal_->deleted(actor ? actor->id : "", e.path, e.is_directory);
     if (actor == nullptr || e.is_directory) return;
     actor->touched.insert(e.path);
     if (config_.decoys.contains(e.path))
         add_evidence(*actor, e.path,
                      {{"decoy_moved", "a decoy file was deleted", config_.weights.decoy_moved}}, e);
-    // "report.docx" deleted after the same actor wrote an unrecognisable "report.docx.xyz"
-    // beside it: the original was replaced by an encrypted copy.
-    const std::string_view dir = dirname_of(e.path);
-    const std::string prefix = std::string(basename_of(e.path)) + '.';
-    for (auto it = actor->opaque_copies.begin(); it != actor->opaque_copies.end(); ++it) {
-        if (it->second != dir || !basename_of(it->first).starts_with(prefix)) continue;
-        const std::string copy = it->first;
-        actor->opaque_copies.erase(it);
-        ChangeEvidence names = assess_change({basename_of(e.path), {}, {}},
-                                             {basename_of(copy), {}, {}}, config_.weights);
-        std::vector<EvidencePart> parts = std::move(names.parts);
-        parts.push_back({"replaced_by_copy",
-                         fmt::format("original {} deleted after an unrecognisable copy was written",
-                                     basename_of(e.path)),
-                         config_.weights.became_random + config_.weights.structure_lost});
-        add_evidence(*actor, copy, parts, e);
-        break;
+    for (const auto& [copy, dir] : actor->opaque_copies) {
+        if (is_copy_of(copy, e.path)) {
+            pair_copy_with_original(*actor, std::string(copy), e.path, e);
+            return;
+        }
     }
+    if (actor->recent_deletes.size() >= 256)
+        actor->recent_deletes.erase(actor->recent_deletes.begin());
+    actor->recent_deletes.insert(e.path);
 }
 
 void Engine::on_rename(const FsEvent& e) {
     if (e.is_directory) (void)source_.watch_directory(e.path);
     Actor* actor = actor_of(e.pid, false);
+    if (journal_ != nullptr && !e.old_path.empty())
+        journal_->renamed(actor ? actor->id : "", e.old_path, e.path, e.is_directory);
     if (actor == nullptr || e.is_directory) return;
     actor->rename_file(e.old_path, e.path);
     actor->touched.insert(e.path);

@@ -31,6 +31,7 @@
 #include "guard/allow_list.hpp"
 #include "guard/event_source.hpp"
 #include "guard/file_sample.hpp"
+#include "guard/journal.hpp"
 #include "guard/process_control.hpp"
 
 namespace vigie::guard {
@@ -62,6 +63,7 @@ struct EngineStats {
     std::uint64_t overflows = 0;
     std::uint64_t alerts = 0;
     std::uint64_t read_errors = 0;
+    std::uint64_t journal_errors = 0;
     std::int64_t slowest_answer_us = 0;
 };
 
@@ -73,6 +75,9 @@ class Engine {
     /// Handles a batch in order; answers every permission event and releases every event.
     void handle(std::vector<FsEvent>& batch);
     void handle(const FsEvent& event);
+
+    /// Keep what untrusted actors change (journal.hpp) so `vigie restore` can undo it.
+    void set_journal(Journal* journal) noexcept { journal_ = journal; }
 
     const EngineStats& stats() const noexcept { return stats_; }
     const std::map<std::int32_t, Actor>& actors() const noexcept { return actors_; }
@@ -95,6 +100,8 @@ class Engine {
     void on_delete(const FsEvent& e);
     void on_rename(const FsEvent& e);
     void on_overflow(const FsEvent& e);
+    void pair_copy_with_original(Actor& actor, const std::string& copy, const std::string& original,
+                                 const FsEvent& cause);
 
     /// The actor of a process, or null for the guard itself and trusted programs.
     Actor* actor_of(std::int32_t pid, bool refresh);
@@ -111,6 +118,7 @@ class Engine {
     ProcessControl& control_;
     AlertSink& alerts_;
     AllowList allow_;
+    Journal* journal_ = nullptr;
     struct KnownProcess {
         ProcessInfo info;
         std::int64_t seen_ns = 0;  ///< when /proc was read

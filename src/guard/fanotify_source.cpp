@@ -263,6 +263,8 @@ void FanotifySource::drain_permissions(std::vector<FsEvent>& out) {
                 e.file = {static_cast<std::uint64_t>(st.st_dev),
                           static_cast<std::uint64_t>(st.st_ino)};
                 e.size = static_cast<std::uint64_t>(st.st_size);
+                e.mode = static_cast<std::uint32_t>(st.st_mode & 07777);
+                e.mtime_ns = st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec;
                 e.is_directory = S_ISDIR(st.st_mode);
             }
             e.path = fd_path(meta->fd);

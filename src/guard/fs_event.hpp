@@ -33,13 +33,15 @@ struct FileId {
 struct FsEvent {
     FsEventKind kind = FsEventKind::kOpen;
     bool is_directory = false;
-    bool for_writing = true;   ///< opens: the opener asked for write access (true when unsure)
-    std::int32_t pid = 0;      ///< the process that caused it (0 when the kernel did not say)
-    std::string path;          ///< absolute path (for a rename: the new one)
-    std::string old_path;      ///< rename: the path before
-    FileId file;               ///< when the source has the file at hand (opens, closes)
-    std::uint64_t size = 0;    ///< file size at the event, when known
-    std::int64_t time_ns = 0;  ///< monotonic time the source read the event
+    bool for_writing = true;    ///< opens: the opener asked for write access (true when unsure)
+    std::int32_t pid = 0;       ///< the process that caused it (0 when the kernel did not say)
+    std::string path;           ///< absolute path (for a rename: the new one)
+    std::string old_path;       ///< rename: the path before
+    FileId file;                ///< when the source has the file at hand (opens, closes)
+    std::uint64_t size = 0;     ///< file size at the event, when known
+    std::uint32_t mode = 0;     ///< permission bits, when known
+    std::int64_t mtime_ns = 0;  ///< last modification (Unix ns), when known
+    std::int64_t time_ns = 0;   ///< monotonic time the source read the event
     std::uint64_t source_handle = 0;  ///< the source's own reference (a descriptor, an index)
 };
 

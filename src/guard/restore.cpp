@@ -1,0 +1,298 @@
+#include "guard/restore.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <set>
+
+namespace vigie::guard {
+namespace {
+
+bool exists(const std::string& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0;
+}
+
+std::string hex_of(const unsigned char* digest, unsigned length) {
+    std::string hex;
+    for (unsigned i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+    return hex;
+}
+
+// SHA-256 of a file; "" when it cannot be read.
+std::string sha256_of(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return {};
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+    std::vector<unsigned char> buffer(1 << 20);
+    for (;;) {
+        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned length = 0;
+    EVP_DigestFinal_ex(ctx.get(), digest, &length);
+    return hex_of(digest, length);
+}
+
+bool write_all(int fd, const void* data, std::size_t size) {
+    const auto* p = static_cast<const char*>(data);
+    while (size > 0) {
+        const ssize_t n = ::write(fd, p, size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        p += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+std::string parent_of(const std::string& path) {
+    const auto slash = path.rfind('/');
+    return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+// Writes the blob's content to `path` through a temporary file beside it, checked against
+// its hash before the rename. Returns "" on success, else the reason.
+std::string write_blob_to(const std::string& journal, const JournalRecord& r) {
+    const std::string blob = journal + "/blobs/" + r.sha256 + ".zst";
+    const int in = ::open(blob.c_str(), O_RDONLY | O_CLOEXEC);
+    if (in < 0) return "its content is no longer in the journal (expired or removed)";
+    const std::string temp =
+        fmt::format("{}/.vigie-restore-{}-{}", parent_of(r.path), ::getpid(), r.sequence);
+    const int out = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                           r.mode != 0 ? r.mode : 0644);
+    if (out < 0) {
+        ::close(in);
+        return fmt::format("cannot write beside it: {}", std::strerror(errno));
+    }
+    std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> zstd(ZSTD_createDCtx(), ZSTD_freeDCtx);
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr);
+    std::vector<std::uint8_t> compressed(ZSTD_DStreamInSize());
+    std::vector<std::uint8_t> plain(ZSTD_DStreamOutSize());
+    std::string problem;
+    std::size_t last = 1;
+    for (;;) {
+        const ssize_t n = ::read(in, compressed.data(), compressed.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            problem = "cannot read its blob";
+            break;
+        }
+        if (n == 0) {
+            if (last != 0) problem = "its blob is cut short";
+            break;
+        }
+        ZSTD_inBuffer input{compressed.data(), static_cast<std::size_t>(n), 0};
+        while (input.pos < input.size) {
+            ZSTD_outBuffer output{plain.data(), plain.size(), 0};
+            last = ZSTD_decompressStream(zstd.get(), &output, &input);
+            if (ZSTD_isError(last)) {
+                problem = std::string("its blob is damaged: ") + ZSTD_getErrorName(last);
+                break;
+            }
+            EVP_DigestUpdate(sha.get(), plain.data(), output.pos);
+            if (!write_all(out, plain.data(), output.pos)) {
+                problem = fmt::format("cannot write: {}", std::strerror(errno));
+                break;
+            }
+        }
+        if (!problem.empty()) break;
+    }
+    ::close(in);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned length = 0;
+    EVP_DigestFinal_ex(sha.get(), digest, &length);
+    if (problem.empty() && hex_of(digest, length) != r.sha256)
+        problem = "its blob does not match the recorded hash";
+    if (problem.empty() && ::fsync(out) != 0) problem = "cannot sync the restored file";
+    ::fchmod(out, r.mode != 0 ? r.mode : 0644);
+    ::close(out);
+    if (problem.empty() && ::rename(temp.c_str(), r.path.c_str()) != 0)
+        problem = fmt::format("cannot put it in place: {}", std::strerror(errno));
+    if (!problem.empty()) ::unlink(temp.c_str());
+    return problem;
+}
+
+bool selected(const RestoreOptions& o, const JournalRecord& r) {
+    if (!o.actors.empty() && std::find(o.actors.begin(), o.actors.end(), r.actor) == o.actors.end())
+        return false;
+    if (o.since_ns >= 0 && r.time_ns < o.since_ns) return false;
+    if (!o.path_prefix.empty()) {
+        auto under = [&](const std::string& p) {
+            return p.starts_with(o.path_prefix) &&
+                   (p.size() == o.path_prefix.size() || o.path_prefix.ends_with('/') ||
+                    p[o.path_prefix.size()] == '/');
+        };
+        if (!under(r.path) && !under(r.from)) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::uint64_t RestoreReport::failures() const {
+    return static_cast<std::uint64_t>(
+        std::count_if(steps.begin(), steps.end(), [](const RestoreStep& s) { return !s.ok; }));
+}
+
+core::Result<RestoreReport> restore(const RestoreOptions& o) {
+    if (!o.all && o.actors.empty() && o.since_ns < 0 && o.path_prefix.empty())
+        return core::fail(core::ErrorCode::kInvalidArgument,
+                          "say what to restore: --actor, --since, --path or --all");
+    auto journal = read_journal(o.journal + "/journal.log");
+    if (!journal) return journal.error();
+    RestoreReport report;
+    report.damaged_lines = journal->damaged_lines;
+    std::vector<const JournalRecord*> chosen;
+    for (const JournalRecord& r : journal->records)
+        if (selected(o, r)) chosen.push_back(&r);
+    report.records = chosen.size();
+    // Paths deleted later than the record being undone: their content must be written back
+    // even though the name is absent (the link may be gone).
+    std::set<std::string> deleted_later;
+    std::set<std::string> content_done;
+    auto step = [&](const std::string& path, std::string action, std::string problem = {}) {
+        report.steps.push_back({path, std::move(action), problem.empty(), std::move(problem)});
+    };
+    for (auto it = chosen.rbegin(); it != chosen.rend(); ++it) {
+        const JournalRecord& r = **it;
+        switch (r.op) {
+            case JournalOp::kRename: {
+                if (!exists(r.path)) {
+                    ++report.unchanged;
+                    break;
+                }
+                if (exists(r.from)) {
+                    step(r.from, "rename not undone",
+                         "both " + r.from + " and " + r.path + " exist");
+                    break;
+                }
+                if (!o.dry_run && ::rename(r.path.c_str(), r.from.c_str()) != 0) {
+                    step(r.from, "rename not undone", std::strerror(errno));
+                    break;
+                }
+                step(r.from, "renamed back from " + r.path);
+                // A file the rename replaced comes back from the journal's link.
+                if (!r.link.empty() && !o.dry_run && ::link(r.link.c_str(), r.path.c_str()) == 0)
+                    step(r.path, "replaced file given back");
+                break;
+            }
+            case JournalOp::kCreate: {
+                if (!exists(r.path)) {
+                    ++report.unchanged;
+                    break;
+                }
+                const int flags = r.directory ? AT_REMOVEDIR : 0;
+                if (!o.dry_run && ::unlinkat(AT_FDCWD, r.path.c_str(), flags) != 0) {
+                    // A directory the actor made that others filled is left in place.
+                    if (!(r.directory && errno == ENOTEMPTY))
+                        step(r.path, "created file not removed", std::strerror(errno));
+                    break;
+                }
+                step(r.path, r.directory ? "created folder removed" : "created file removed");
+                break;
+            }
+            case JournalOp::kDelete: {
+                deleted_later.insert(r.path);
+                if (r.directory || exists(r.path)) {
+                    ++report.unchanged;
+                    break;
+                }
+                if (r.link.empty() || !exists(r.link)) {
+                    step(r.path, "deleted file not restored",
+                         "the journal kept no link to it (another filesystem, or expired)");
+                    break;
+                }
+                if (!o.dry_run && ::link(r.link.c_str(), r.path.c_str()) != 0) {
+                    step(r.path, "deleted file not restored", std::strerror(errno));
+                    break;
+                }
+                step(r.path, "deleted file restored");
+                break;
+            }
+            case JournalOp::kContent: {
+                const bool present = exists(r.path);
+                if (!present && !deleted_later.contains(r.path)) {
+                    ++report.unchanged;  // renamed away, and that rename is undone
+                    break;
+                }
+                if (present && sha256_of(r.path) == r.sha256) {
+                    if (!content_done.contains(r.path)) ++report.unchanged;
+                    content_done.insert(r.path);
+                    break;
+                }
+                if (o.dry_run) {
+                    step(r.path, "content would be restored");
+                    break;
+                }
+                const std::string problem = write_blob_to(o.journal, r);
+                step(r.path, problem.empty() ? "content restored" : "content not restored",
+                     problem);
+                content_done.insert(r.path);
+                break;
+            }
+            case JournalOp::kSkipped:
+                step(r.path, "content not kept", r.reason);
+                break;
+        }
+    }
+    return report;
+}
+
+core::Result<std::vector<ActorSummary>> summarise_journal(const std::string& journal,
+                                                          std::uint64_t* damaged_lines) {
+    auto contents = read_journal(journal + "/journal.log");
+    if (!contents) return contents.error();
+    if (damaged_lines != nullptr) *damaged_lines = contents->damaged_lines;
+    std::map<std::string, ActorSummary> by_actor;
+    std::map<std::string, std::set<std::string>> paths;
+    for (const JournalRecord& r : contents->records) {
+        ActorSummary& a = by_actor[r.actor];
+        a.actor = r.actor;
+        if (a.first_ns == 0) a.first_ns = r.time_ns;
+        a.last_ns = r.time_ns;
+        switch (r.op) {
+            case JournalOp::kContent:
+                ++a.contents;
+                break;
+            case JournalOp::kCreate:
+                ++a.creates;
+                break;
+            case JournalOp::kRename:
+                ++a.renames;
+                break;
+            case JournalOp::kDelete:
+                ++a.deletes;
+                break;
+            case JournalOp::kSkipped:
+                ++a.skipped;
+                break;
+        }
+        paths[r.actor].insert(r.from.empty() ? r.path : r.from);
+    }
+    std::vector<ActorSummary> out;
+    for (auto& [id, a] : by_actor) {
+        a.paths.assign(paths[id].begin(), paths[id].end());
+        out.push_back(std::move(a));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const ActorSummary& x, const ActorSummary& y) { return x.first_ns < y.first_ns; });
+    return out;
+}
+
+}  // namespace vigie::guard
