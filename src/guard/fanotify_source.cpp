@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 
 #include "guard/proc_info.hpp"
 
@@ -56,6 +57,23 @@ std::string fd_path(int fd) {
     char target[4096];
     const ssize_t n = ::readlink(link, target, sizeof target - 1);
     return n > 0 ? std::string(target, static_cast<std::size_t>(n)) : std::string();
+}
+
+// Calls `handle(metadata, event bytes)` for each event of a read. Events are packed with
+// lengths the kernel rounds to 4 bytes, not 8: every structure is copied out before use,
+// never read in place.
+template <typename Handle>
+void for_each_event(const char* buffer, std::size_t length, Handle handle) {
+    std::size_t at = 0;
+    while (length - at >= sizeof(fanotify_event_metadata)) {
+        fanotify_event_metadata meta{};
+        std::memcpy(&meta, buffer + at, sizeof meta);
+        if (meta.event_len < sizeof meta || meta.event_len > length - at ||
+            meta.vers != FANOTIFY_METADATA_VERSION)
+            return;
+        handle(meta, std::string_view(buffer + at, meta.event_len));
+        at += meta.event_len;
+    }
 }
 
 }  // namespace
@@ -178,62 +196,73 @@ void FanotifySource::drain_notifications(std::vector<FsEvent>& out) {
         // A read that did not fill the buffer took everything queued: no read to see EAGAIN.
         const bool more = static_cast<std::size_t>(length) > buffer_.size() - 4096;
         const std::int64_t now = monotonic_ns();
-        std::size_t left = static_cast<std::size_t>(length);
-        for (auto* meta = reinterpret_cast<const fanotify_event_metadata*>(buffer_.data());
-             FAN_EVENT_OK(meta, left); meta = FAN_EVENT_NEXT(meta, left)) {
-            FsEvent e;
-            e.time_ns = now;
-            e.pid = meta->pid;
-            e.is_directory = (meta->mask & FAN_ONDIR) != 0;
-            if (meta->mask & FAN_Q_OVERFLOW) {
-                e.kind = FsEventKind::kOverflow;
-                out.push_back(std::move(e));
-                continue;
-            }
-            std::string old_path;
-            std::string new_path;
-            const char* info = reinterpret_cast<const char*>(meta) + meta->metadata_len;
-            const char* end = reinterpret_cast<const char*>(meta) + meta->event_len;
-            while (info + sizeof(fanotify_event_info_header) <= end) {
-                const auto* header = reinterpret_cast<const fanotify_event_info_header*>(info);
-                if (header->len == 0 || info + header->len > end) break;
-                const auto type = header->info_type;
-                if (type == FAN_EVENT_INFO_TYPE_DFID_NAME ||
-                    type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME ||
-                    type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME) {
-                    const auto* fid = reinterpret_cast<const fanotify_event_info_fid*>(info);
-                    const auto* handle = reinterpret_cast<const file_handle*>(fid->handle);
-                    const char* name =
-                        reinterpret_cast<const char*>(handle->f_handle) + handle->handle_bytes;
-                    if (name < info + header->len) {
-                        const std::string dir = directory_path(handle_key(
-                            handle->handle_type, handle->f_handle, handle->handle_bytes));
-                        const std::string path =
-                            dir.empty() ? std::string() : dir + "/" + std::string(name);
-                        if (type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME)
-                            old_path = path;
-                        else
-                            new_path = path;
-                    }
+        for_each_event(
+            buffer_.data(), static_cast<std::size_t>(length),
+            [&](const fanotify_event_metadata& meta, std::string_view bytes) {
+                FsEvent e;
+                e.time_ns = now;
+                e.pid = meta.pid;
+                e.is_directory = (meta.mask & FAN_ONDIR) != 0;
+                if (meta.mask & FAN_Q_OVERFLOW) {
+                    e.kind = FsEventKind::kOverflow;
+                    out.push_back(std::move(e));
+                    return;
                 }
-                info += header->len;
-            }
-            if (meta->mask & FAN_RENAME) {
-                e.kind = FsEventKind::kRename;
-                if (e.is_directory && !old_path.empty() && !new_path.empty())
-                    rename_directory(old_path, new_path);
-            } else if (meta->mask & FAN_CREATE) {
-                e.kind = FsEventKind::kCreate;
-            } else if (meta->mask & FAN_DELETE) {
-                e.kind = FsEventKind::kDelete;
-            } else {
-                continue;
-            }
-            if (new_path.empty()) continue;  // a directory the guard does not know
-            e.path = std::move(new_path);
-            e.old_path = std::move(old_path);
-            out.push_back(std::move(e));
-        }
+                std::string old_path;
+                std::string new_path;
+                std::size_t at = meta.metadata_len;
+                while (at + sizeof(fanotify_event_info_header) <= bytes.size()) {
+                    fanotify_event_info_header header{};
+                    std::memcpy(&header, bytes.data() + at, sizeof header);
+                    if (header.len == 0 || at + header.len > bytes.size()) break;
+                    const auto type = header.info_type;
+                    // fanotify_event_info_fid: header, fsid, then a struct file_handle (its
+                    // length and type, then the handle's bytes), then the entry's name.
+                    const std::size_t handle_at =
+                        at + sizeof(fanotify_event_info_header) + sizeof(__kernel_fsid_t);
+                    if ((type == FAN_EVENT_INFO_TYPE_DFID_NAME ||
+                         type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME ||
+                         type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME) &&
+                        handle_at + sizeof(file_handle) <= at + header.len) {
+                        file_handle handle{};
+                        std::memcpy(&handle, bytes.data() + handle_at, sizeof handle);
+                        const std::size_t bytes_at = handle_at + sizeof(file_handle);
+                        const std::size_t name_at = bytes_at + handle.handle_bytes;
+                        if (name_at < at + header.len) {
+                            const char* name = bytes.data() + name_at;
+                            const std::size_t name_length =
+                                ::strnlen(name, at + header.len - name_at);
+                            const std::string dir = directory_path(handle_key(
+                                handle.handle_type,
+                                reinterpret_cast<const unsigned char*>(bytes.data() + bytes_at),
+                                handle.handle_bytes));
+                            const std::string path =
+                                dir.empty() ? std::string()
+                                            : dir + "/" + std::string(name, name_length);
+                            if (type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME)
+                                old_path = path;
+                            else
+                                new_path = path;
+                        }
+                    }
+                    at += header.len;
+                }
+                if (meta.mask & FAN_RENAME) {
+                    e.kind = FsEventKind::kRename;
+                    if (e.is_directory && !old_path.empty() && !new_path.empty())
+                        rename_directory(old_path, new_path);
+                } else if (meta.mask & FAN_CREATE) {
+                    e.kind = FsEventKind::kCreate;
+                } else if (meta.mask & FAN_DELETE) {
+                    e.kind = FsEventKind::kDelete;
+                } else {
+                    return;
+                }
+                if (new_path.empty()) return;  // a directory the guard does not know
+                e.path = std::move(new_path);
+                e.old_path = std::move(old_path);
+                out.push_back(std::move(e));
+            });
         if (!more) return;
     }
 }
@@ -244,33 +273,35 @@ void FanotifySource::drain_permissions(std::vector<FsEvent>& out) {
         if (length <= 0) return;
         const bool more = static_cast<std::size_t>(length) > buffer_.size() - 4096;
         const std::int64_t now = monotonic_ns();
-        std::size_t left = static_cast<std::size_t>(length);
-        for (auto* meta = reinterpret_cast<const fanotify_event_metadata*>(buffer_.data());
-             FAN_EVENT_OK(meta, left); meta = FAN_EVENT_NEXT(meta, left)) {
-            FsEvent e;
-            e.time_ns = now;
-            e.pid = meta->pid;
-            if (meta->mask & FAN_Q_OVERFLOW) {
-                e.kind = FsEventKind::kOverflow;
-                out.push_back(std::move(e));
-                continue;
-            }
-            if (meta->fd < 0) continue;
-            e.source_handle = static_cast<std::uint64_t>(meta->fd);
-            e.kind = (meta->mask & FAN_OPEN_PERM) ? FsEventKind::kOpen : FsEventKind::kCloseWrite;
-            struct stat st {};
-            if (::fstat(meta->fd, &st) == 0) {
-                e.file = {static_cast<std::uint64_t>(st.st_dev),
-                          static_cast<std::uint64_t>(st.st_ino)};
-                e.size = static_cast<std::uint64_t>(st.st_size);
-                e.mode = static_cast<std::uint32_t>(st.st_mode & 07777);
-                e.mtime_ns = st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec;
-                e.is_directory = S_ISDIR(st.st_mode);
-            }
-            e.path = fd_path(meta->fd);
-            if (e.kind == FsEventKind::kOpen) e.for_writing = open_asks_for_write(meta->pid);
-            out.push_back(std::move(e));
-        }
+        for_each_event(buffer_.data(), static_cast<std::size_t>(length),
+                       [&](const fanotify_event_metadata& meta, std::string_view) {
+                           FsEvent e;
+                           e.time_ns = now;
+                           e.pid = meta.pid;
+                           if (meta.mask & FAN_Q_OVERFLOW) {
+                               e.kind = FsEventKind::kOverflow;
+                               out.push_back(std::move(e));
+                               return;
+                           }
+                           if (meta.fd < 0) return;
+                           e.source_handle = static_cast<std::uint64_t>(meta.fd);
+                           e.kind = (meta.mask & FAN_OPEN_PERM) ? FsEventKind::kOpen
+                                                                : FsEventKind::kCloseWrite;
+                           struct stat st {};
+                           if (::fstat(meta.fd, &st) == 0) {
+                               e.file = {static_cast<std::uint64_t>(st.st_dev),
+                                         static_cast<std::uint64_t>(st.st_ino)};
+                               e.size = static_cast<std::uint64_t>(st.st_size);
+                               e.mode = static_cast<std::uint32_t>(st.st_mode & 07777);
+                               e.mtime_ns =
+                                   st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec;
+                               e.is_directory = S_ISDIR(st.st_mode);
+                           }
+                           e.path = fd_path(meta.fd);
+                           if (e.kind == FsEventKind::kOpen)
+                               e.for_writing = open_asks_for_write(meta.pid);
+                           out.push_back(std::move(e));
+                       });
         if (!more) return;
     }
 }
