@@ -70,6 +70,9 @@ bool apply_config(const std::string& file, GuardCommandOptions& o, guard::GuardC
         if (doc["decoys"]) o.decoys = o.decoys || doc["decoys"].as<bool>();
         if (doc["syslog"]) o.syslog = o.syslog && doc["syslog"].as<bool>();
         if (o.threshold == 0 && doc["threshold"]) o.threshold = doc["threshold"].as<int>();
+        if (doc["journal_max_mb"]) o.journal_max_mb = doc["journal_max_mb"].as<std::uint64_t>();
+        if (doc["journal_max_hours"])
+            o.journal_max_hours = doc["journal_max_hours"].as<std::uint64_t>();
         if (doc["user_threshold"]) config.user_threshold = doc["user_threshold"].as<int>();
         if (doc["tree_threshold"]) config.tree_threshold = doc["tree_threshold"].as<int>();
         if (doc["window_seconds"])
@@ -195,12 +198,15 @@ int run_guard_command(const GuardCommandOptions& given) {
     if (!o.journal.empty()) {
         guard::JournalOptions journal_options;
         journal_options.directory = o.journal;
+        journal_options.max_bytes = o.journal_max_mb << 20;
+        journal_options.max_age = std::chrono::hours(o.journal_max_hours);
         auto opened = guard::Journal::open(journal_options);
         if (!opened) {
             fmt::print(stderr, "vigie guard: {}\n", opened.error().to_string());
             return 2;
         }
         journal = std::move(*opened);
+        journal->expire();
         // Every file gets a link in the journal before anything can delete it.
         journal->link_trees(config.protected_roots);
         if (journal->stats().link_failures > 0)
@@ -234,7 +240,16 @@ int run_guard_command(const GuardCommandOptions& given) {
                (*source)->watched_directories(), fmt::join(config.protected_roots, ", "),
                config.decoys.size(), config.dry_run ? " (dry run: alerts only)" : "", o.alerts);
     if (!o.ready_file.empty()) std::ofstream(o.ready_file) << ::getpid() << '\n';
-    auto ran = guard::run_guard(engine, *events, g_stop);
+    // The journal's limits, between batches: contained actors' entries are kept longest.
+    auto housekeeping = [&] {
+        if (!journal) return;
+        std::vector<std::string> contained;
+        for (const auto& [group, actor] : engine.actors())
+            if (actor.contained) contained.push_back(actor.id);
+        journal->expire(contained);
+    };
+    auto ran =
+        guard::run_guard(engine, *events, g_stop, std::chrono::milliseconds(200), housekeeping);
     const guard::EngineStats& s = engine.stats();
     // How close the busiest job came: the margin a deployment has before a false alert.
     int highest = 0;
@@ -251,6 +266,13 @@ int run_guard_command(const GuardCommandOptions& given) {
                "of {}: {}\n",
                s.events, s.opens, s.denied, s.samples, s.closes_assessed, s.overflows, s.alerts,
                s.slowest_answer_us, highest, config.actor_threshold, highest_job);
+    if (journal) {
+        const guard::JournalStats& j = journal->stats();
+        fmt::print(stderr,
+                   "vigie guard: journal: {} records, {} blobs ({} bytes read, {} written), {} "
+                   "links, {} errors\n",
+                   j.records, j.blobs_written, j.bytes_read, j.bytes_written, j.links, j.errors);
+    }
     if (!ran) {
         fmt::print(stderr, "vigie guard: {}\n", ran.error().to_string());
         return 2;

@@ -1,6 +1,7 @@
 // app/guard_command.hpp - `vigie guard`: watch protected trees and stop whoever encrypts them.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@ struct GuardCommandOptions {
     std::string replay;                ///< run over a recorded stream instead of fanotify
     std::string record;                ///< also write the event stream to this file
     int threshold = 0;                 ///< 0: the default (100)
+    std::uint64_t journal_max_mb = 8192;  ///< blobs and deleted files kept, at most
+    std::uint64_t journal_max_hours = 24 * 7;
     bool dry_run = false;
     bool decoys = false;  ///< plant decoy files in the trees (decoys.hpp)
     bool syslog = true;

@@ -118,6 +118,12 @@ int run(int argc, char** argv) {
         ->capture_default_str();
     guard_cmd->add_option("--threshold", guard.threshold, "Actor score that triggers (100)");
     guard_cmd->add_flag("--dry-run", guard.dry_run, "Alert only: never signal or deny");
+    guard_cmd
+        ->add_option("--journal-max-mb", guard.journal_max_mb,
+                     "Journal size limit (blobs and deleted files)")
+        ->capture_default_str();
+    guard_cmd->add_option("--journal-max-hours", guard.journal_max_hours, "Journal age limit")
+        ->capture_default_str();
     guard_cmd->add_flag("--decoys", guard.decoys,
                         "Plant hidden decoy files in the trees (listed in the journal)");
     guard_cmd->add_flag("!--no-syslog", guard.syslog, "Do not send alerts to syslog");

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 
 #include "core/result.hpp"
 #include "guard/engine.hpp"
@@ -11,9 +12,12 @@
 
 namespace vigie::guard {
 
-/// Runs until `stop` is set (checked at least every `tick`) or the source fails.
+/// Runs until `stop` is set (checked at least every `tick`) or the source fails. When given,
+/// `housekeeping` runs between batches once every `housekeeping_every` (journal expiry).
 core::Result<void> run_guard(Engine& engine, EventSource& source, const std::atomic<bool>& stop,
-                             std::chrono::milliseconds tick = std::chrono::milliseconds(200));
+                             std::chrono::milliseconds tick = std::chrono::milliseconds(200),
+                             const std::function<void()>& housekeeping = {},
+                             std::chrono::seconds housekeeping_every = std::chrono::seconds(600));
 
 class ReplaySource;
 /// Feeds a replayed stream to the engine until its end.

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 namespace vigie::guard {
 namespace {
@@ -293,14 +294,27 @@ void Journal::deleted(const std::string& actor, const std::string& path, bool di
 }
 
 void Journal::expire(const std::vector<std::string>& keep) {
-    (void)keep;
     namespace fs = std::filesystem;
     const std::int64_t horizon =
         unix_ns() - std::chrono::duration_cast<std::chrono::nanoseconds>(options_.max_age).count();
+    // What the actors to keep (contained ones, whose files may still need restoring) refer
+    // to goes last: the work of jobs judged harmless expires first.
+    std::set<std::string> protected_entries;
+    if (!keep.empty()) {
+        if (auto contents = read_journal(options_.directory + "/journal.log")) {
+            for (const JournalRecord& r : contents->records) {
+                if (std::find(keep.begin(), keep.end(), r.actor) == keep.end()) continue;
+                if (!r.sha256.empty())
+                    protected_entries.insert(options_.directory + "/blobs/" + r.sha256 + ".zst");
+                if (!r.link.empty()) protected_entries.insert(r.link);
+            }
+        }
+    }
     struct Entry {
         std::string path;
         std::int64_t time_ns;
         std::uint64_t bytes;
+        bool kept;
     };
     std::vector<Entry> entries;
     std::uint64_t total = 0;
@@ -313,17 +327,25 @@ void Journal::expire(const std::vector<std::string>& keep) {
             // (the journal holds the last link) take room.
             if (std::string_view(sub) == "/links" && st.st_nlink > 1) continue;
             const std::int64_t t = st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec;
-            entries.push_back(
-                {e.path().string(), t, static_cast<std::uint64_t>(st.st_blocks) * 512});
+            const std::string path = e.path().string();
+            entries.push_back({path, t, static_cast<std::uint64_t>(st.st_blocks) * 512,
+                               protected_entries.contains(path)});
             total += entries.back().bytes;
         }
     }
-    std::sort(entries.begin(), entries.end(),
-              [](const Entry& a, const Entry& b) { return a.time_ns < b.time_ns; });
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        return a.kept != b.kept ? !a.kept : a.time_ns < b.time_ns;
+    });
     for (const Entry& e : entries) {
-        if (e.time_ns >= horizon && total <= options_.max_bytes) break;
-        if (::unlink(e.path.c_str()) == 0) total -= std::min(total, e.bytes);
+        const bool too_old = e.time_ns < horizon;
+        const bool too_big = total > options_.max_bytes;
+        if (!too_old && !too_big) continue;
+        if (::unlink(e.path.c_str()) == 0) {
+            total -= std::min(total, e.bytes);
+            ++stats_.expired;
+        }
     }
+    stats_.bytes_held = total;
 }
 
 }  // namespace vigie::guard

@@ -45,6 +45,8 @@ struct JournalStats {
     std::uint64_t links = 0;
     std::uint64_t link_failures = 0;  ///< e.g. the journal is on another filesystem
     std::uint64_t errors = 0;
+    std::uint64_t expired = 0;     ///< blobs and deleted files removed by the limits
+    std::uint64_t bytes_held = 0;  ///< at the last expiry pass
 };
 
 class Journal {

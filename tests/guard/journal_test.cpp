@@ -235,3 +235,53 @@ TEST_F(JournalTest, RestoreNeedsToBeToldWhat) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(JournalTest, OverItsSizeTheJournalDropsHarmlessJobsFirst) {
+    const std::string a = original_.begin()->first;
+    const std::string b = std::next(original_.begin())->first;
+    before_write("50-1", a);  // the job that was stopped
+    before_write("51-1", b);  // a job judged harmless
+    std::uint64_t a_bytes = 0;
+    std::string a_blob;
+    auto contents = read_journal(journal_->directory() + "/journal.log");
+    ASSERT_TRUE(contents);
+    for (const JournalRecord& r : contents->records) {
+        if (r.actor != "50-1") continue;
+        a_blob = journal_->directory() + "/blobs/" + r.sha256 + ".zst";
+        struct stat st {};
+        ASSERT_EQ(::stat(a_blob.c_str(), &st), 0);
+        a_bytes = static_cast<std::uint64_t>(st.st_blocks) * 512;
+    }
+    const std::string dir = journal_->directory();
+    journal_.reset();
+    JournalOptions options;
+    options.directory = dir;
+    options.max_bytes = a_bytes;
+    auto small = Journal::open(options);
+    ASSERT_TRUE(small);
+    (*small)->expire({"50-1"});
+    int blobs = 0;
+    for (const auto& e : fs::directory_iterator(dir + "/blobs")) blobs += e.is_regular_file();
+    EXPECT_EQ(blobs, 1);
+    EXPECT_TRUE(fs::exists(a_blob));
+    // Past the age limit everything goes; restore then says what it could not do.
+    small->reset();
+    options.max_age = std::chrono::hours(0);
+    options.max_bytes = 1ULL << 40;
+    auto old = Journal::open(options);
+    ASSERT_TRUE(old);
+    (*old)->expire({"50-1"});
+    EXPECT_FALSE(fs::exists(a_blob));
+    spill(a, random_bytes(100, 8));
+    RestoreOptions o;
+    o.journal = dir;
+    o.actors = {"50-1"};
+    auto r = restore(o);
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->failures(), 1u);
+    EXPECT_NE(r->steps[0].reason.find("no longer in the journal"), std::string::npos);
+}
+
+}  // namespace
