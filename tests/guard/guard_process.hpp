@@ -89,6 +89,13 @@ class GuardProcess {
         alerts_ = journal + "/alerts.jsonl";
     }
     ~GuardProcess() { stop(); }
+    /// SIGKILL: the guard dies mid-work, as in a crash.
+    void kill_now() {
+        if (pid_ <= 0) return;
+        ::kill(pid_, SIGKILL);
+        wait_job(pid_, std::chrono::seconds(30));
+        pid_ = -1;
+    }
     bool running() const { return pid_ > 0 && std::filesystem::exists(ready_); }
 
     /// Stops the guard; its exit status (0 when it stopped cleanly).
