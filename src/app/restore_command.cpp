@@ -63,12 +63,12 @@ int run_journal_command(const std::string& journal, bool files) {
         fmt::print(stderr, "vigie journal: {}\n", actors.error().to_string());
         return 2;
     }
-    fmt::print("{:<24} {:<27} {:<27} {:>8} {:>7} {:>7} {:>7} {:>7}\n", "actor", "first", "last",
-               "contents", "creates", "renames", "deletes", "skipped");
+    fmt::print("{:<24} {:<27} {:<27} {:>8} {:>12} {:>7} {:>7} {:>7} {:>7}\n", "actor", "first",
+               "last", "contents", "bytes", "creates", "renames", "deletes", "skipped");
     for (const guard::ActorSummary& a : *actors) {
-        fmt::print("{:<24} {:<27} {:<27} {:>8} {:>7} {:>7} {:>7} {:>7}\n", a.actor,
-                   iso_of_unix_ns(a.first_ns), iso_of_unix_ns(a.last_ns), a.contents, a.creates,
-                   a.renames, a.deletes, a.skipped);
+        fmt::print("{:<24} {:<27} {:<27} {:>8} {:>12} {:>7} {:>7} {:>7} {:>7}\n", a.actor,
+                   iso_of_unix_ns(a.first_ns), iso_of_unix_ns(a.last_ns), a.contents,
+                   a.content_bytes, a.creates, a.renames, a.deletes, a.skipped);
         if (files)
             for (const std::string& p : a.paths) fmt::print("    {}\n", p);
     }

@@ -269,6 +269,7 @@ core::Result<std::vector<ActorSummary>> summarise_journal(const std::string& jou
         switch (r.op) {
             case JournalOp::kContent:
                 ++a.contents;
+                a.content_bytes += r.size;
                 break;
             case JournalOp::kCreate:
                 ++a.creates;

@@ -48,6 +48,7 @@ struct ActorSummary {
     std::string actor;
     std::int64_t first_ns = 0, last_ns = 0;
     std::uint64_t contents = 0, creates = 0, renames = 0, deletes = 0, skipped = 0;
+    std::uint64_t content_bytes = 0;  ///< sizes of the files whose content was kept
     std::vector<std::string> paths;
 };
 core::Result<std::vector<ActorSummary>> summarise_journal(const std::string& journal,
