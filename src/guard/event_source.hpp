@@ -47,6 +47,10 @@ class EventSource {
     virtual core::Result<std::size_t> read_file(const FsEvent& event, std::uint64_t offset,
                                                 std::span<std::uint8_t> out) = 0;
 
+    /// A path naming exactly the file of an open or close event, whatever its name now
+    /// ("/proc/self/fd/N" for fanotify): the journal links the inode through it.
+    virtual std::string file_reference(const FsEvent& event) { return event.path; }
+
     /// Frees what the source holds for an event (its descriptor). Called once per event.
     virtual void release(const FsEvent& event) = 0;
 

@@ -327,6 +327,12 @@ core::Result<std::size_t> FanotifySource::read_file(const FsEvent& event, std::u
     }
 }
 
+std::string FanotifySource::file_reference(const FsEvent& event) {
+    if (event.kind != FsEventKind::kOpen && event.kind != FsEventKind::kCloseWrite)
+        return event.path;
+    return "/proc/self/fd/" + std::to_string(event.source_handle);
+}
+
 void FanotifySource::release(const FsEvent& event) {
     if (event.kind == FsEventKind::kOpen || event.kind == FsEventKind::kCloseWrite)
         ::close(static_cast<int>(event.source_handle));

@@ -38,6 +38,7 @@ class FanotifySource final : public EventSource {
     void answer(const FsEvent& event, bool allow) override;
     core::Result<std::size_t> read_file(const FsEvent& event, std::uint64_t offset,
                                         std::span<std::uint8_t> out) override;
+    std::string file_reference(const FsEvent& event) override;
     void release(const FsEvent& event) override;
     std::optional<ProcessInfo> process(std::int32_t pid) override;
     core::Result<void> watch_directory(const std::string& path) override;

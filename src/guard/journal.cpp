@@ -194,11 +194,15 @@ core::Result<std::string> Journal::write_blob(const Reader& read, std::uint64_t 
 }
 
 core::Result<void> Journal::keep_content(const std::string& actor, const FsEvent& open,
-                                         const Reader& read) {
+                                         const Reader& read, const std::string& reference) {
     if (actor.empty() || !open.file.known()) return {};
     names_[open.path] = open.file;
-    // The journal's link to the inode: a later delete or rename-over does not lose it.
-    if (::link(open.path.c_str(), link_name(open.file).c_str()) == 0) ++stats_.links;
+    // The journal's link to the inode: a later delete or rename-over does not lose it. Made
+    // through the event's own file, not its name, which may already point elsewhere.
+    const std::string& source = reference.empty() ? open.path : reference;
+    if (::linkat(AT_FDCWD, source.c_str(), AT_FDCWD, link_name(open.file).c_str(),
+                 AT_SYMLINK_FOLLOW) == 0)
+        ++stats_.links;
     const auto key = std::make_pair(open.file.device, open.file.inode);
     JournalRecord record;
     record.op = JournalOp::kContent;

@@ -63,8 +63,9 @@ class Journal {
     void link_trees(const std::vector<std::string>& roots);
 
     /// Keeps a file's content before `actor` writes it (once per version of the file).
+    /// `reference` names the very file (EventSource::file_reference) for the journal's link.
     core::Result<void> keep_content(const std::string& actor, const FsEvent& open,
-                                    const Reader& read);
+                                    const Reader& read, const std::string& reference = {});
     /// Name changes. An empty actor only updates what the journal knows of names (a trusted
     /// program's work is not recorded).
     void created(const std::string& actor, const std::string& path, bool directory);

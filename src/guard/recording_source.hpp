@@ -26,6 +26,9 @@ class RecordingSource final : public EventSource {
     void answer(const FsEvent& event, bool allow) override { inner_.answer(event, allow); }
     core::Result<std::size_t> read_file(const FsEvent& event, std::uint64_t offset,
                                         std::span<std::uint8_t> out) override;
+    std::string file_reference(const FsEvent& event) override {
+        return inner_.file_reference(event);
+    }
     /// Writes the event's line, with what was read of it, then releases it.
     void release(const FsEvent& event) override;
     std::optional<ProcessInfo> process(std::int32_t pid) override;
