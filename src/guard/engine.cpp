@@ -174,10 +174,10 @@ void Engine::on_open(const FsEvent& e) {
     }
     if (journal_ != nullptr && actor != nullptr && e.for_writing && !e.is_directory && e.size > 0) {
         // Before the writer gets the file: its content is safe in the journal first.
-        auto kept = journal_->keep_content(actor->id, e,
-                                           [&](std::uint64_t offset, std::span<std::uint8_t> out) {
-                                               return source_.read_file(e, offset, out);
-                                           });
+        const auto read = [&](std::uint64_t offset, std::span<std::uint8_t> out) {
+            return source_.read_file(e, offset, out);
+        };
+        auto kept = journal_->keep_content(actor->id, e, read, source_.file_reference(e));
         if (!kept) ++stats_.journal_errors;
     }
     if (actor != nullptr && e.for_writing && !e.is_directory && e.file.known()) {
