@@ -38,11 +38,16 @@ ChangeEvidence assess_change(const FileSnapshot& before, const FileSnapshot& aft
                             was.entropy, now.entropy, now.chi_square),
                 weights.became_random);
         }
-        if (now.base64 && had_content && !was.base64 && was.printable < 0.9) {
+        // Base64 of ciphertext: 64 symbols used evenly, about 6 bits per byte. Binary content
+        // rewritten so, or text rewritten with a spread that prose never has (4 to 5 bits).
+        const bool base64_of_random =
+            now.base64 && now.size >= kMinRandomnessSample && now.entropy > 5.8;
+        if (now.base64 && had_content && !was.base64 &&
+            (was.printable < 0.9 || (base64_of_random && was.entropy < 5.5))) {
             add("became_base64",
-                fmt::format(
-                    "binary content rewritten as base64 text (printable {:.0f}% -> {:.0f}%)",
-                    was.printable * 100, now.printable * 100),
+                fmt::format("content rewritten as base64 text (printable {:.0f}% -> {:.0f}%, "
+                            "entropy {:.2f} -> {:.2f})",
+                            was.printable * 100, now.printable * 100, was.entropy, now.entropy),
                 weights.became_base64);
         }
     }
