@@ -1,5 +1,6 @@
 // The `vigie` binary: parses arguments into a command's options, runs it, returns its status.
-// Exit status: 0 success (hunt: detections found), 1 nothing found, 2 error.
+// Exit status: 0 success (hunt: detections found), 1 nothing found (ransim: differences
+// remain), 2 error.
 #include <fmt/format.h>
 #include <malloc.h>
 #include <CLI/CLI.hpp>
@@ -10,6 +11,7 @@
 #include "app/dump_command.hpp"
 #include "app/guard_command.hpp"
 #include "app/hunt_command.hpp"
+#include "app/ransim_command.hpp"
 #include "app/restore_command.hpp"
 #include "app/rules_command.hpp"
 
@@ -159,6 +161,40 @@ int run(int argc, char** argv) {
         ->check(CLI::ExistingDirectory);
     journal_cmd->add_flag("--files", journal_files, "Also list each actor's files");
 
+    vigie::app::RansimCommandOptions ransim;
+    CLI::App* ransim_cmd = app.add_subcommand(
+        "ransim",
+        "A safe ransomware simulator to test the guard, confined to a corpus it generates");
+    ransim_cmd->require_subcommand(1);
+    CLI::App* ransim_generate = ransim_cmd->add_subcommand(
+        "generate", "Generate a hospital-like test corpus (marker and manifest included)");
+    ransim_generate->add_option("DIR", ransim.dir, "New or empty directory")->required();
+    ransim_generate->add_option("--files", ransim.files, "Number of files")->capture_default_str();
+    ransim_generate->add_option("--seed", ransim.seed, "Content seed")->capture_default_str();
+    CLI::App* ransim_encrypt = ransim_cmd->add_subcommand(
+        "encrypt", "Encrypt a generated corpus the way ransomware does (key saved first)");
+    ransim_encrypt->add_option("DIR", ransim.dir, "Generated corpus")->required();
+    ransim_encrypt->add_option("--strategy", ransim.strategy, "See `vigie ransim strategies`")
+        ->required();
+    ransim_encrypt->add_option("--workers", ransim.workers, "multi-process: child processes")
+        ->capture_default_str();
+    ransim_encrypt->add_option("--delay-ms", ransim.delay_ms,
+                               "Pause after each file (default 0; slow: 2000)");
+    ransim_encrypt->add_option("--limit", ransim.limit, "Stop after N files");
+    ransim_encrypt->add_option("--key-dir", ransim.key_dir,
+                               "Key and progress log (default DIR/.vigie-ransim; elsewhere: "
+                               "outside DIR)");
+    CLI::App* ransim_decrypt = ransim_cmd->add_subcommand(
+        "decrypt", "Undo a run: decrypt, rename back, remove copies and notes");
+    ransim_decrypt->add_option("DIR", ransim.dir, "Generated corpus")->required();
+    ransim_decrypt->add_option("--key-dir", ransim.key_dir,
+                               "Where the run kept its key (default DIR/.vigie-ransim)");
+    CLI::App* ransim_verify = ransim_cmd->add_subcommand(
+        "verify", "Compare the corpus with its manifest (exit 1 on any difference)");
+    ransim_verify->add_option("DIR", ransim.dir, "Generated corpus")->required();
+    CLI::App* ransim_strategies =
+        ransim_cmd->add_subcommand("strategies", "List the encryption strategies");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -172,6 +208,11 @@ int run(int argc, char** argv) {
     if (*guard_cmd) return vigie::app::run_guard_command(guard);
     if (*restore_cmd) return vigie::app::run_restore_command(restore);
     if (*journal_cmd) return vigie::app::run_journal_command(journal_dir, journal_files);
+    if (*ransim_generate) return vigie::app::run_ransim_generate(ransim);
+    if (*ransim_encrypt) return vigie::app::run_ransim_encrypt(ransim);
+    if (*ransim_decrypt) return vigie::app::run_ransim_decrypt(ransim);
+    if (*ransim_verify) return vigie::app::run_ransim_verify(ransim);
+    if (*ransim_strategies) return vigie::app::run_ransim_strategies();
     return 2;
 }
 
