@@ -184,9 +184,13 @@ int run(int argc, char** argv) {
     ransim_encrypt->add_option("--key-dir", ransim.key_dir,
                                "Key and progress log (default DIR/.vigie-ransim; elsewhere: "
                                "outside DIR)");
+    ransim_encrypt->add_option("--allow-links-in", ransim.allow_links_in,
+                               "Files whose other names are all in this directory (a guard's "
+                               "journal) may be written");
     CLI::App* ransim_decrypt = ransim_cmd->add_subcommand(
         "decrypt", "Undo a run: decrypt, rename back, remove copies and notes");
     ransim_decrypt->add_option("DIR", ransim.dir, "Generated corpus")->required();
+    ransim_decrypt->add_option("--allow-links-in", ransim.allow_links_in, "As for encrypt");
     ransim_decrypt->add_option("--key-dir", ransim.key_dir,
                                "Where the run kept its key (default DIR/.vigie-ransim)");
     CLI::App* ransim_verify = ransim_cmd->add_subcommand(

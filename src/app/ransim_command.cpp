@@ -58,6 +58,7 @@ int run_ransim_encrypt(const RansimCommandOptions& options) {
     if (options.delay_ms >= 0) encrypt.delay_ms = static_cast<unsigned>(options.delay_ms);
     if (options.limit >= 0) encrypt.limit = static_cast<std::uint64_t>(options.limit);
     encrypt.key_dir = options.key_dir;
+    encrypt.allow_links_in = options.allow_links_in;
     const auto report = ransim::encrypt(options.dir, encrypt);
     if (!report) return report_error(report.error());
     for (const ransim::SkippedEntry& skipped : report->skipped) {
@@ -75,6 +76,7 @@ int run_ransim_encrypt(const RansimCommandOptions& options) {
 int run_ransim_decrypt(const RansimCommandOptions& options) {
     ransim::DecryptOptions decrypt;
     decrypt.key_dir = options.key_dir;
+    decrypt.allow_links_in = options.allow_links_in;
     const auto report = ransim::decrypt(options.dir, decrypt);
     if (!report) return report_error(report.error());
     for (const ransim::SkippedEntry& lost : report->unrecoverable) {

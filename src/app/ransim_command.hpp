@@ -16,6 +16,7 @@ struct RansimCommandOptions {
     std::int64_t delay_ms = -1;  ///< encrypt: -1 is the strategy's default
     std::int64_t limit = -1;     ///< encrypt: -1 is every file
     std::string key_dir;         ///< encrypt, decrypt: empty is DIR/.vigie-ransim
+    std::string allow_links_in;  ///< encrypt, decrypt: a guard's journal (other names there)
 };
 
 // Exit status: 0 done, 1 differences remain (verify; decrypt with unrecoverable files),

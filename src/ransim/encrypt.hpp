@@ -25,6 +25,7 @@ struct EncryptOptions {
     std::optional<unsigned> delay_ms;    ///< pause after each file (slow: 2000 by default)
     std::optional<std::uint64_t> limit;  ///< stop after this many files
     std::string key_dir;                 ///< empty: DIR/.vigie-ransim
+    std::string allow_links_in;          ///< CorpusRoot::allow_links_in (a guard's journal)
 };
 
 struct EncryptReport {

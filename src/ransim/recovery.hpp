@@ -35,7 +35,8 @@ std::optional<std::vector<std::uint8_t>> restore_content(Strategy strategy, cons
                                                          std::span<const std::uint8_t> on_disk);
 
 struct DecryptOptions {
-    std::string key_dir;  ///< empty: DIR/.vigie-ransim
+    std::string key_dir;         ///< empty: DIR/.vigie-ransim
+    std::string allow_links_in;  ///< CorpusRoot::allow_links_in (a guard's journal)
 };
 
 struct DecryptReport {

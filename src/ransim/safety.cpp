@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 namespace vigie::ransim {
 namespace {
@@ -103,7 +104,7 @@ core::Result<void> scan_directory(const CorpusRoot& root, int dir_fd, const std:
             if (auto r = scan_directory(root, sub.get(), path, depth + 1, out); !r) return r;
         } else if (!S_ISREG(st.st_mode)) {
             out.skipped.push_back({path, "not a regular file"});
-        } else if (st.st_nlink > 1) {
+        } else if (!root.only_here(st)) {
             out.skipped.push_back(
                 {path, fmt::format("hard link ({} names), never written", st.st_nlink)});
         } else {
@@ -300,7 +301,7 @@ core::Result<Fd> CorpusRoot::open_file(std::string_view relative, int flags, mod
     if (::fstat(file.get(), &st) != 0) return system_error(path, "cannot stat", errno);
     if (!S_ISREG(st.st_mode)) return refusal(path, "is not a regular file: not used");
     if (st.st_dev != device_) return refusal(path, "is on another file system: not used");
-    if (writes(flags) && st.st_nlink > 1) {
+    if (writes(flags) && !only_here(st)) {
         return refusal(path, fmt::format("has {} names (hard link): never written", st.st_nlink));
     }
     const int status = ::fcntl(file.get(), F_GETFL);
@@ -326,15 +327,15 @@ core::Result<std::optional<struct stat>> CorpusRoot::stat_entry(std::string_view
 
 namespace {
 
-core::Result<void> check_movable(int dir_fd, const std::string& leaf, const std::string& path,
-                                 dev_t device) {
+core::Result<void> check_movable(const CorpusRoot& root, int dir_fd, const std::string& leaf,
+                                 const std::string& path, dev_t device) {
     struct stat st {};
     if (::fstatat(dir_fd, leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
         return system_error(path, "cannot stat", errno);
     }
     if (!S_ISREG(st.st_mode)) return refusal(path, "is not a regular file: left alone");
     if (st.st_dev != device) return refusal(path, "is on another file system: left alone");
-    if (st.st_nlink > 1) return refusal(path, "has several names (hard link): left alone");
+    if (!root.only_here(st)) return refusal(path, "has several names (hard link): left alone");
     return {};
 }
 
@@ -348,12 +349,14 @@ core::Result<void> CorpusRoot::rename_file(std::string_view from, std::string_vi
     if (!to_dir) return std::move(to_dir).error();
     const std::string from_leaf = leaf_of(from), to_leaf = leaf_of(to);
     const std::string from_path = path_ + "/" + std::string(from);
-    if (auto ok = check_movable(from_dir->get(), from_leaf, from_path, device_); !ok) return ok;
+    if (auto ok = check_movable(*this, from_dir->get(), from_leaf, from_path, device_); !ok)
+        return ok;
     if (replace) {
         struct stat st {};
         if (::fstatat(to_dir->get(), to_leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
             const std::string to_path = path_ + "/" + std::string(to);
-            if (auto ok = check_movable(to_dir->get(), to_leaf, to_path, device_); !ok) return ok;
+            if (auto ok = check_movable(*this, to_dir->get(), to_leaf, to_path, device_); !ok)
+                return ok;
         }
     }
     if (::renameat2(from_dir->get(), from_leaf.c_str(), to_dir->get(), to_leaf.c_str(),
@@ -368,7 +371,7 @@ core::Result<void> CorpusRoot::remove_file(std::string_view relative) const {
     if (!dir) return std::move(dir).error();
     const std::string leaf = leaf_of(relative);
     const std::string path = path_ + "/" + std::string(relative);
-    if (auto ok = check_movable(dir->get(), leaf, path, device_); !ok) return ok;
+    if (auto ok = check_movable(*this, dir->get(), leaf, path, device_); !ok) return ok;
     if (::unlinkat(dir->get(), leaf.c_str(), 0) != 0) {
         return system_error(path, "cannot remove", errno);
     }
@@ -379,6 +382,56 @@ core::Result<TreeScan> scan_tree(const CorpusRoot& root) {
     TreeScan out;
     if (auto r = scan_directory(root, root.fd(), "", 0, out); !r) return std::move(r).error();
     return out;
+}
+
+}  // namespace vigie::ransim
+
+namespace vigie::ransim {
+
+void CorpusRoot::LinkAllowance::scan() {
+    names.clear();
+    std::error_code ec;
+    namespace fs = std::filesystem;
+    for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::none, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        struct stat st {};
+        if (::lstat(it->path().c_str(), &st) == 0 && S_ISREG(st.st_mode))
+            ++names[{st.st_dev, st.st_ino}];
+    }
+}
+
+core::Result<void> CorpusRoot::allow_links_in(const std::string& dir) {
+    struct stat st {};
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return core::fail(core::ErrorCode::kInvalidArgument,
+                          "--allow-links-in: not a directory (symbolic links refused)",
+                          core::Location::in_file(dir));
+    // Inside the tree it would vouch for the tree itself.
+    std::error_code ec;
+    const std::string inside = std::filesystem::weakly_canonical(dir, ec).string();
+    if (inside == path_ || inside.starts_with(path_ + "/"))
+        return core::fail(core::ErrorCode::kInvalidArgument,
+                          "--allow-links-in must be outside the corpus",
+                          core::Location::in_file(dir));
+    allowance_ = std::make_shared<LinkAllowance>();
+    allowance_->dir = inside;
+    allowance_->scan();
+    return {};
+}
+
+bool CorpusRoot::only_here(const struct stat& st) const {
+    if (st.st_nlink <= 1) return true;
+    if (!allowance_) return false;
+    auto known = [&] {
+        auto it = allowance_->names.find({st.st_dev, st.st_ino});
+        return it != allowance_->names.end() && st.st_nlink == it->second + 1;
+    };
+    if (known()) return true;
+    // A link made since the last walk (the guard links new files as they appear).
+    if (allowance_->rescans >= 64) return false;
+    ++allowance_->rescans;
+    allowance_->scan();
+    return known();
 }
 
 }  // namespace vigie::ransim

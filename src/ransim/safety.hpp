@@ -5,13 +5,17 @@
 // is then reached from the root's descriptor one component at a time with O_NOFOLLOW, on the
 // root's device only, so a symbolic link or a mount point inside the tree can never redirect a
 // read or a write outside it. A file with several names (a hard link, possibly from outside the
-// tree) is never opened for writing, renamed or removed.
+// tree) is never opened for writing, renamed or removed, unless every other name is inside a
+// directory the caller vouches for (allow_links_in: the journal of the guard under test, which
+// links every protected file so that deleting one loses nothing).
 #pragma once
 
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,14 +70,29 @@ class CorpusRoot {
     /// Removes a regular, single-link file.
     core::Result<void> remove_file(std::string_view relative) const;
 
+    /// Files whose other names all lie inside `dir` count as single-link files. The caller
+    /// vouches for `dir` (a guard's journal); it is walked now and again when a file with an
+    /// unknown extra name shows up (a link made since).
+    core::Result<void> allow_links_in(const std::string& dir);
+    /// The file has no name outside the tree but those allow_links_in vouches for.
+    bool only_here(const struct stat& st) const;
+
   private:
     static core::Result<CorpusRoot> open_checked(const std::string& dir, bool need_marker);
     core::Result<Fd> walk_to_parent(std::string_view relative, bool create) const;
+
+    struct LinkAllowance {
+        std::string dir;
+        std::map<std::pair<dev_t, ino_t>, nlink_t> names;  ///< links per inode inside dir
+        int rescans = 0;
+        void scan();
+    };
 
     std::string path_;
     Fd fd_;
     dev_t device_ = 0;
     Marker marker_;
+    std::shared_ptr<LinkAllowance> allowance_;
 };
 
 struct TreeFile {
