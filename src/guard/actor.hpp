@@ -26,6 +26,7 @@ struct Actor {
     std::string id;  ///< "<process group>-<start ticks>": stable while the job lives
     std::int32_t process_group = 0;
     std::uint32_t uid = 0;
+    bool uid_known = true;  ///< false for a process gone before /proc could be read
     std::string executable;
     std::string command;
     std::set<std::int32_t> processes;                  ///< every pid seen acting

@@ -54,6 +54,9 @@ bool unrecognisable(const FileSample& sample) {
     return looks_random(stats) || stats.size < kMinRandomnessSample;
 }
 
+// The user slot of jobs whose user is unknown (never summed).
+constexpr std::uint32_t kUnknownUser = 0xffffffffu;
+
 // Bytes read of a new file at its close.
 constexpr std::size_t kNewFileSample = 8192;
 
@@ -79,6 +82,7 @@ Engine::Engine(GuardConfig config, EventSource& source, ProcessControl& control,
 
 void Engine::handle(std::vector<FsEvent>& batch) {
     for (const FsEvent& e : batch) handle(e);
+    if (journal_ != nullptr) journal_->flush();
 }
 
 void Engine::handle(const FsEvent& e) {
@@ -106,7 +110,7 @@ void Engine::handle(const FsEvent& e) {
     source_.release(e);
 }
 
-Actor* Engine::actor_of(std::int32_t pid, bool refresh) {
+Actor* Engine::actor_of(std::int32_t pid, bool refresh, const std::string& path) {
     if (pid <= 0 || pid == control_.own_pid()) return nullptr;
     auto cached = processes_.find(pid);
     const std::int64_t now = monotonic_ns();
@@ -120,11 +124,20 @@ Actor* Engine::actor_of(std::int32_t pid, bool refresh) {
         }
     }
     ProcessInfo info;
+    bool known = true;
     if (cached != processes_.end()) {
         info = cached->second.info;
     } else {
-        // Gone before it could be looked at: a job of its own.
+        // Gone before it could be looked at (an `mv` or `rm` of a script lives a millisecond):
+        // the job that worked in the same folder a moment ago is the likely one. Otherwise a
+        // job of its own, whose user is unknown.
+        const auto recent = recent_folders_.find(std::string(dirname_of(path)));
+        if (recent != recent_folders_.end() && now - recent->second.second < 5'000'000'000LL) {
+            auto actor = actors_.find(recent->second.first);
+            if (actor != actors_.end()) return &actor->second;
+        }
         info.pid = info.process_group = pid;
+        known = false;
     }
     if (info.process_group <= 0) info.process_group = pid;
     if (!info.executable.empty() && !allow_.empty()) {
@@ -138,6 +151,7 @@ Actor* Engine::actor_of(std::int32_t pid, bool refresh) {
         actor.id = fmt::format("{}-{}", info.process_group, info.start_ticks);
         actor.process_group = info.process_group;
         actor.uid = info.uid;
+        actor.uid_known = known;
         actor.executable = info.executable;
         actor.command = info.command;
         // The job is named after its leader (the shell or service that started it), not the
@@ -156,12 +170,16 @@ Actor* Engine::actor_of(std::int32_t pid, bool refresh) {
         actor.command = info.command;
     }
     actor.processes.insert(pid);
+    if (!path.empty()) {
+        if (recent_folders_.size() > 16384) recent_folders_.clear();
+        recent_folders_[std::string(dirname_of(path))] = {actor.process_group, now};
+    }
     return &actor;
 }
 
 void Engine::on_open(const FsEvent& e) {
     ++stats_.opens;
-    Actor* actor = actor_of(e.pid, true);
+    Actor* actor = actor_of(e.pid, true, e.path);
     // A contained actor's process that was not stopped yet (or was resumed) gets no file; nor
     // does a contained user's new process that wants to write (root excepted: an account that
     // administers the machine cannot be shut out, its new jobs are stopped at first evidence).
@@ -217,7 +235,7 @@ void Engine::on_open(const FsEvent& e) {
 }
 
 void Engine::on_close_write(const FsEvent& e) {
-    Actor* actor = actor_of(e.pid, false);
+    Actor* actor = actor_of(e.pid, false, e.path);
     const auto key = std::make_pair(e.file.device, e.file.inode);
     auto sample = samples_.find(key);
     std::optional<Sample> before;
@@ -256,7 +274,7 @@ void Engine::on_close_write(const FsEvent& e) {
 
 void Engine::on_create(const FsEvent& e) {
     if (e.is_directory) (void)source_.watch_directory(e.path);
-    Actor* actor = actor_of(e.pid, false);
+    Actor* actor = actor_of(e.pid, false, e.path);
     if (journal_ != nullptr) journal_->created(actor ? actor->id : "", e.path, e.is_directory);
     if (actor == nullptr || e.is_directory) return;
     actor->touched.insert(e.path);
@@ -285,7 +303,7 @@ void Engine::pair_copy_with_original(Actor& actor, const std::string& copy,
 }
 
 void Engine::on_delete(const FsEvent& e) {
-    Actor* actor = actor_of(e.pid, false);
+    Actor* actor = actor_of(e.pid, false, e.path);
     if (journal_ != nullptr) journal_->deleted(actor ? actor->id : "", e.path, e.is_directory);
     if (actor == nullptr || e.is_directory) return;
     actor->touched.insert(e.path);
@@ -305,7 +323,7 @@ void Engine::on_delete(const FsEvent& e) {
 
 void Engine::on_rename(const FsEvent& e) {
     if (e.is_directory) (void)source_.watch_directory(e.path);
-    Actor* actor = actor_of(e.pid, false);
+    Actor* actor = actor_of(e.pid, false, e.path);
     if (journal_ != nullptr && !e.old_path.empty())
         journal_->renamed(actor ? actor->id : "", e.old_path, e.path, e.is_directory);
     if (actor == nullptr || e.is_directory) return;
@@ -382,13 +400,14 @@ void Engine::add_evidence(Actor& actor, const std::string& path,
     actor.last_event_ns = cause.time_ns;
     if (!actor.contained && actor.score >= config_.actor_threshold)
         contain(actor, "process tree", actor.score, config_.actor_threshold, cause);
-    if (!actor.contained && contained_users_.contains(actor.uid))
+    if (!actor.contained && actor.uid_known && contained_users_.contains(actor.uid))
         contain(actor, "user", actor.score, config_.user_threshold, cause);
 
     // The same user's jobs together, then everyone's work in the same tree.
-    auto& user = user_points_[actor.uid];
-    user.push_back({cause.time_ns, added, actor.process_group});
-    const int user_sum = window_sum(user, cause.time_ns);
+    // A job whose user could not be read does not count towards any user.
+    auto& user = user_points_[actor.uid_known ? actor.uid : kUnknownUser];
+    if (actor.uid_known) user.push_back({cause.time_ns, added, actor.process_group});
+    const int user_sum = actor.uid_known ? window_sum(user, cause.time_ns) : 0;
     auto& tree = tree_points_[root_of(path)];
     tree.push_back({cause.time_ns, added, actor.process_group});
     const int tree_sum = window_sum(tree, cause.time_ns);

@@ -104,7 +104,7 @@ class Engine {
                                  const FsEvent& cause);
 
     /// The actor of a process, or null for the guard itself and trusted programs.
-    Actor* actor_of(std::int32_t pid, bool refresh);
+    Actor* actor_of(std::int32_t pid, bool refresh, const std::string& path);
     /// Adds evidence, updates user and tree sums, contains whoever crossed a threshold.
     void add_evidence(Actor& actor, const std::string& path, const std::vector<EvidencePart>& parts,
                       const FsEvent& cause);
@@ -128,6 +128,8 @@ class Engine {
     std::map<std::pair<std::uint64_t, std::uint64_t>, Sample> samples_;  ///< by (dev, inode)
     std::map<std::uint32_t, std::deque<Points>> user_points_;
     std::map<std::string, std::deque<Points>> tree_points_;
+    /// Folder -> the job that last worked in it, and when (for processes already gone).
+    std::map<std::string, std::pair<std::int32_t, std::int64_t>> recent_folders_;
     std::set<std::uint32_t> contained_users_;  ///< users whose summed work crossed a threshold
     std::map<std::string, bool> trusted_;      ///< executable -> allow-list verdict
     EngineStats stats_;

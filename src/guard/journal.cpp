@@ -77,20 +77,30 @@ core::Result<std::unique_ptr<Journal>> Journal::open(JournalOptions options) {
 }
 
 Journal::~Journal() {
-    if (log_fd_ >= 0) ::close(log_fd_);
+    if (log_fd_ < 0) return;
+    flush();
+    ::close(log_fd_);
 }
 
-core::Result<void> Journal::append(JournalRecord record) {
+core::Result<void> Journal::append(JournalRecord record, bool durable) {
     record.sequence = ++sequence_;
     if (record.time_ns == 0) record.time_ns = unix_ns();
     const std::string line = journal_line(record);
     // One write: a crash leaves at most a cut last line, which fails its check.
-    if (!write_all(log_fd_, line.data(), line.size()) || ::fdatasync(log_fd_) != 0) {
+    if (!write_all(log_fd_, line.data(), line.size())) {
         ++stats_.errors;
         return io_error("cannot write the journal log", options_.directory + "/journal.log");
     }
     ++stats_.records;
+    unsynced_ = true;
+    if (durable) flush();
     return {};
+}
+
+void Journal::flush() {
+    if (!unsynced_) return;
+    if (::fdatasync(log_fd_) != 0) ++stats_.errors;
+    unsynced_ = false;
 }
 
 std::string Journal::link_name(FileId id) const {
@@ -220,19 +230,19 @@ core::Result<void> Journal::keep_content(const std::string& actor, const FsEvent
         record.op = JournalOp::kSkipped;
         record.reason = fmt::format("{} bytes, over the journal's limit of {}", open.size,
                                     options_.max_file_bytes);
-        return append(std::move(record));
+        return append(std::move(record), true);
     } else {
         auto blob = write_blob(read, open.size);
         if (!blob) {
             record.op = JournalOp::kSkipped;
             record.reason = blob.error().to_string();
-            (void)append(std::move(record));
+            (void)append(std::move(record), true);
             return blob.error();
         }
         record.sha256 = *blob;
         kept_[key] = {open.size, open.mtime_ns, *blob};
     }
-    return append(std::move(record));
+    return append(std::move(record), true);
 }
 
 void Journal::created(const std::string& actor, const std::string& path, bool directory) {
@@ -243,7 +253,7 @@ void Journal::created(const std::string& actor, const std::string& path, bool di
     record.actor = actor;
     record.path = path;
     record.directory = directory;
-    (void)append(std::move(record));
+    (void)append(std::move(record), false);
 }
 
 void Journal::renamed(const std::string& actor, const std::string& from, const std::string& to,
@@ -277,7 +287,7 @@ void Journal::renamed(const std::string& actor, const std::string& from, const s
     record.from = from;
     record.path = to;
     record.directory = directory;
-    (void)append(std::move(record));
+    (void)append(std::move(record), false);
 }
 
 void Journal::deleted(const std::string& actor, const std::string& path, bool directory) {
@@ -294,7 +304,7 @@ void Journal::deleted(const std::string& actor, const std::string& path, bool di
         names_.erase(it);
     }
     if (actor.empty()) return;
-    (void)append(std::move(record));
+    (void)append(std::move(record), false);
 }
 
 void Journal::expire(const std::vector<std::string>& keep) {

@@ -73,6 +73,11 @@ class Journal {
                  bool directory);
     void deleted(const std::string& actor, const std::string& path, bool directory);
 
+    /// Makes the records appended since the last sync durable. Content records are synced as
+    /// they are written (the open waits for them); name changes, recorded after they happened
+    /// anyway, are synced in batches: the engine calls this after each batch of events.
+    void flush();
+
     /// Removes entries past the age limit, then the oldest until under the size limit; the
     /// entries of actors in `keep` (contained ones) go last.
     void expire(const std::vector<std::string>& keep = {});
@@ -82,7 +87,7 @@ class Journal {
 
   private:
     explicit Journal(JournalOptions options) : options_(std::move(options)) {}
-    core::Result<void> append(JournalRecord record);
+    core::Result<void> append(JournalRecord record, bool durable);
     core::Result<std::string> write_blob(const Reader& read, std::uint64_t size);
     void link_file(const std::string& path);
     std::string link_name(FileId id) const;
@@ -90,6 +95,7 @@ class Journal {
     JournalOptions options_;
     int log_fd_ = -1;
     std::uint64_t sequence_ = 0;
+    bool unsynced_ = false;
     std::map<std::string, FileId> names_;  ///< protected path -> inode
     struct Version {
         std::uint64_t size = 0;
