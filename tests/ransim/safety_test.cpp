@@ -201,6 +201,39 @@ TEST_F(Confinement, AHardLinkedFileIsNeverWritten) {
     EXPECT_TRUE(verify(dir)->clean());
 }
 
+TEST_F(Confinement, LinksOnlyInAVouchedForDirectoryAreAllowed) {
+    // A guard's journal links every protected file; told so, the simulator writes them. A
+    // file with a name anywhere else is still never written.
+    const std::string dir = make_corpus(30);
+    const Manifest manifest = load_manifest(dir);
+    const fs::path journal = scratch_ / "journal";
+    const fs::path elsewhere = scratch_ / "elsewhere";
+    fs::create_directories(journal);
+    fs::create_directories(elsewhere);
+    for (std::size_t i = 0; i < manifest.files.size(); ++i)
+        fs::create_hard_link(fs::path(dir) / manifest.files[i].path,
+                             journal / ("link-" + std::to_string(i)));
+    const std::string twice = manifest.files[7].path;
+    fs::create_hard_link(fs::path(dir) / twice, elsewhere / "other-name");
+    const Bytes kept = read_bytes(elsewhere / "other-name");
+    EncryptOptions options = in_place();
+    options.allow_links_in = journal.string();
+    const auto report = encrypt(dir, options);
+    ASSERT_TRUE(report) << report.error().to_string();
+    EXPECT_EQ(report->encrypted, 29u);
+    EXPECT_TRUE(mentions(report->skipped, twice, "hard link"));
+    EXPECT_EQ(read_bytes(elsewhere / "other-name"), kept);
+    // The vouched-for directory may not be inside the corpus.
+    options.allow_links_in = (fs::path(dir) / "Compta").string();
+    EXPECT_FALSE(encrypt(dir, options));
+    DecryptOptions undo;
+    undo.allow_links_in = journal.string();
+    ASSERT_TRUE(decrypt(dir, undo));
+    fs::remove(elsewhere / "other-name");
+    fs::remove_all(journal);
+    EXPECT_TRUE(verify(dir)->clean());
+}
+
 TEST_F(Confinement, AMountPointIsNotEntered) {
     if (::geteuid() != 0) GTEST_SKIP() << "mounting a tmpfs needs root";
     const std::string dir = make_corpus(30);
