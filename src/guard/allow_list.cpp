@@ -1,8 +1,9 @@
 #include "guard/allow_list.hpp"
 
+#include "guard/file_digest.hpp"
+
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,35 +14,6 @@
 #include <sstream>
 
 namespace vigie::guard {
-
-core::Result<std::string> sha256_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return core::fail(core::ErrorCode::kIo, std::strerror(errno),
-                          core::Location::in_file(path));
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-    unsigned char buffer[1 << 16];
-    for (;;) {
-        const ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            const int err = errno;
-            ::close(fd);
-            return core::fail(core::ErrorCode::kIo, std::strerror(err),
-                              core::Location::in_file(path));
-        }
-        if (n == 0) break;
-        EVP_DigestUpdate(ctx.get(), buffer, static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(ctx.get(), digest, &length);
-    std::string hex;
-    for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
-    return hex;
-}
 
 bool AllowList::trusts(const std::string& executable) {
     for (const TrustedProgram& p : programs_) {

@@ -41,7 +41,4 @@ class AllowList {
 /// A bad line is an error naming its file and line; nothing is trusted from a bad file.
 core::Result<AllowList> load_allow_list(const std::string& path);
 
-/// SHA-256 of a file, lower-case hex.
-core::Result<std::string> sha256_file(const std::string& path);
-
 }  // namespace vigie::guard

@@ -1,9 +1,10 @@
 #include "guard/journal.hpp"
 
+#include "guard/file_digest.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,25 +30,6 @@ std::int64_t unix_ns() {
 core::Error io_error(const std::string& what, const std::string& path) {
     return core::fail(core::ErrorCode::kIo, fmt::format("{}: {}", what, std::strerror(errno)),
                       core::Location::in_file(path));
-}
-
-bool write_all(int fd, const void* data, std::size_t size) {
-    const auto* p = static_cast<const char*>(data);
-    while (size > 0) {
-        const ssize_t n = ::write(fd, p, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        p += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
-
-void sync_directory(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    ::fsync(fd);
-    ::close(fd);
 }
 
 }  // namespace
@@ -136,8 +118,7 @@ core::Result<std::string> Journal::write_blob(const Reader& read, std::uint64_t 
         fmt::format("{}/blobs/.tmp-{}-{}", options_.directory, ::getpid(), sequence_ + 1);
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return io_error("cannot write a blob", temp);
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr);
+    Sha256 sha;
     std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> zstd(ZSTD_createCCtx(), ZSTD_freeCCtx);
     ZSTD_CCtx_setParameter(zstd.get(), ZSTD_c_compressionLevel, options_.compression_level);
     ZSTD_CCtx_setParameter(zstd.get(), ZSTD_c_checksumFlag, 1);
@@ -162,7 +143,7 @@ core::Result<std::string> Journal::write_blob(const Reader& read, std::uint64_t 
         }
         // The file may have changed size since the open was reported: what is read is kept.
         const bool last = got == 0 || offset + got >= size;
-        EVP_DigestUpdate(sha.get(), in.data(), got);
+        sha.update(in.data(), got);
         ZSTD_inBuffer input{in.data(), got, 0};
         const ZSTD_EndDirective mode = last ? ZSTD_e_end : ZSTD_e_continue;
         if (last) ZSTD_CCtx_setPledgedSrcSize(zstd.get(), ZSTD_CONTENTSIZE_UNKNOWN);
@@ -181,11 +162,7 @@ core::Result<std::string> Journal::write_blob(const Reader& read, std::uint64_t 
         stats_.bytes_read += got;
         if (last) break;
     }
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(sha.get(), digest, &length);
-    std::string hex;
-    for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+    const std::string hex = sha.hex();
     if (::fsync(fd) != 0) return fail(io_error("cannot sync a blob", temp));
     ::close(fd);
     const std::string final_name = options_.directory + "/blobs/" + hex + ".zst";

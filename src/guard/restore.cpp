@@ -1,8 +1,9 @@
 #include "guard/restore.hpp"
 
+#include "guard/file_digest.hpp"
+
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -22,42 +23,10 @@ bool exists(const std::string& path) {
     return ::lstat(path.c_str(), &st) == 0;
 }
 
-std::string hex_of(const unsigned char* digest, unsigned length) {
-    std::string hex;
-    for (unsigned i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
-    return hex;
-}
-
 // SHA-256 of a file; "" when it cannot be read.
 std::string sha256_of(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return {};
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
-    std::vector<unsigned char> buffer(1 << 20);
-    for (;;) {
-        const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        EVP_DigestUpdate(ctx.get(), buffer.data(), static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned length = 0;
-    EVP_DigestFinal_ex(ctx.get(), digest, &length);
-    return hex_of(digest, length);
-}
-
-bool write_all(int fd, const void* data, std::size_t size) {
-    const auto* p = static_cast<const char*>(data);
-    while (size > 0) {
-        const ssize_t n = ::write(fd, p, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        p += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
+    auto digest = sha256_file(path);
+    return digest ? *digest : std::string();
 }
 
 std::string parent_of(const std::string& path) {
@@ -80,8 +49,7 @@ std::string write_blob_to(const std::string& journal, const JournalRecord& r) {
         return fmt::format("cannot write beside it: {}", std::strerror(errno));
     }
     std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> zstd(ZSTD_createDCtx(), ZSTD_freeDCtx);
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-    EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr);
+    Sha256 sha;
     std::vector<std::uint8_t> compressed(ZSTD_DStreamInSize());
     std::vector<std::uint8_t> plain(ZSTD_DStreamOutSize());
     std::string problem;
@@ -105,7 +73,7 @@ std::string write_blob_to(const std::string& journal, const JournalRecord& r) {
                 problem = std::string("its blob is damaged: ") + ZSTD_getErrorName(last);
                 break;
             }
-            EVP_DigestUpdate(sha.get(), plain.data(), output.pos);
+            sha.update(plain.data(), output.pos);
             if (!write_all(out, plain.data(), output.pos)) {
                 problem = fmt::format("cannot write: {}", std::strerror(errno));
                 break;
@@ -114,10 +82,7 @@ std::string write_blob_to(const std::string& journal, const JournalRecord& r) {
         if (!problem.empty()) break;
     }
     ::close(in);
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned length = 0;
-    EVP_DigestFinal_ex(sha.get(), digest, &length);
-    if (problem.empty() && hex_of(digest, length) != r.sha256)
+    if (problem.empty() && sha.hex() != r.sha256)
         problem = "its blob does not match the recorded hash";
     if (problem.empty() && ::fsync(out) != 0) problem = "cannot sync the restored file";
     ::fchmod(out, r.mode != 0 ? r.mode : 0644);

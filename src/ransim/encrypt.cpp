@@ -100,11 +100,8 @@ core::Result<EncryptReport> encrypt(const std::string& dir, const EncryptOptions
         (options.workers < 1 || options.workers > 64)) {
         return core::fail(core::ErrorCode::kInvalidArgument, "--workers must be 1 to 64");
     }
-    auto root = CorpusRoot::open(dir);
+    auto root = CorpusRoot::open(dir, options.allow_links_in);
     if (!root) return std::move(root).error();
-    if (!options.allow_links_in.empty()) {
-        if (auto r = root->allow_links_in(options.allow_links_in); !r) return std::move(r).error();
-    }
     auto manifest = read_manifest(*root);
     if (!manifest) return std::move(manifest).error();
     auto key_dir = KeyDir::open(*root, options.key_dir, true);

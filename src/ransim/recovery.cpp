@@ -190,11 +190,8 @@ std::optional<std::vector<std::uint8_t>> restore_content(Strategy strategy, cons
 }
 
 core::Result<DecryptReport> decrypt(const std::string& dir, const DecryptOptions& options) {
-    auto root = CorpusRoot::open(dir);
+    auto root = CorpusRoot::open(dir, options.allow_links_in);
     if (!root) return std::move(root).error();
-    if (!options.allow_links_in.empty()) {
-        if (auto r = root->allow_links_in(options.allow_links_in); !r) return std::move(r).error();
-    }
     auto manifest = read_manifest(*root);
     if (!manifest) return std::move(manifest).error();
     auto key_dir = KeyDir::open(*root, options.key_dir, false);

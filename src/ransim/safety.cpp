@@ -172,6 +172,13 @@ core::Result<CorpusRoot> CorpusRoot::open(const std::string& dir) {
     return open_checked(dir, true);
 }
 
+core::Result<CorpusRoot> CorpusRoot::open(const std::string& dir, const std::string& links_dir) {
+    auto root = open(dir);
+    if (!root || links_dir.empty()) return root;
+    if (auto allowed = root->allow_links_in(links_dir); !allowed) return std::move(allowed).error();
+    return root;
+}
+
 core::Result<CorpusRoot> CorpusRoot::open_unmarked(const std::string& dir) {
     return open_checked(dir, false);
 }

@@ -48,6 +48,8 @@ class CorpusRoot {
     /// The root of a generated tree: refuses a symbolic link, "/" and a directory without
     /// the marker.
     static core::Result<CorpusRoot> open(const std::string& dir);
+    /// open(), then allow_links_in(links_dir) when it is not empty.
+    static core::Result<CorpusRoot> open(const std::string& dir, const std::string& links_dir);
     /// The root of a tree being generated (no marker yet); the same refusals otherwise.
     static core::Result<CorpusRoot> open_unmarked(const std::string& dir);
 

@@ -69,11 +69,6 @@ TEST_P(BenignWorkload, RaisesNoAlertUnderTheGuard) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Guard, BenignWorkload, ::testing::ValuesIn(workloads()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                             std::string name = info.param;
-                             for (char& c : name)
-                                 if (c == '-') c = '_';
-                             return name;
-                         });
+                         DashesToUnderscores());
 
 }  // namespace

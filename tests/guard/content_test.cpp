@@ -11,49 +11,12 @@
 #include "guard/content_stats.hpp"
 #include "guard/file_kind.hpp"
 #include "guard/file_names.hpp"
+#include "guard_test_data.hpp"
 
 namespace {
 
 using namespace vigie::guard;
-using Bytes = std::vector<std::uint8_t>;
-
-Bytes random_bytes(std::size_t n, std::uint32_t seed) {
-    std::mt19937 rng(seed);
-    Bytes out(n);
-    for (auto& b : out) b = static_cast<std::uint8_t>(rng());
-    return out;
-}
-
-Bytes text_bytes(std::size_t n) {
-    const std::string sentence =
-        "Compte rendu de consultation : patient vu en urgence, constantes stables, "
-        "bilan biologique demande, retour a domicile prevu demain matin.\n";
-    Bytes out;
-    while (out.size() < n) out.insert(out.end(), sentence.begin(), sentence.end());
-    out.resize(n);
-    return out;
-}
-
-Bytes base64_of(const Bytes& in) {
-    static const char* kAlphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    Bytes out;
-    for (std::size_t i = 0; i + 2 < in.size(); i += 3) {
-        const std::uint32_t v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
-        for (int k = 3; k >= 0; --k)
-            out.push_back(static_cast<std::uint8_t>(kAlphabet[(v >> (6 * k)) & 63]));
-        if (out.size() % 77 == 76) out.push_back('\n');
-    }
-    return out;
-}
-
-Bytes deflate(const Bytes& in) {
-    uLongf size = compressBound(in.size());
-    Bytes out(size);
-    EXPECT_EQ(compress2(out.data(), &size, in.data(), in.size(), 9), Z_OK);
-    out.resize(size);
-    return out;
-}
+using namespace vigie::guard::testing;
 
 Bytes with_magic(std::string_view magic, Bytes body, std::size_t at = 0) {
     if (body.size() < at + magic.size()) body.resize(at + magic.size() + 64);

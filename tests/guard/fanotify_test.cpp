@@ -30,17 +30,6 @@ namespace fs = std::filesystem;
         if (auto ok = fanotify_available(); !ok) GTEST_SKIP() << ok.error().to_string(); \
     } while (0)
 
-void write_file(const fs::path& path, const Bytes& content) {
-    std::ofstream out(path, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(content.data()),
-              static_cast<std::streamsize>(content.size()));
-}
-
-Bytes read_file_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return Bytes(std::istreambuf_iterator<char>(in), {});
-}
-
 class GuardOnFanotify : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -66,7 +55,7 @@ class GuardOnFanotify : public ::testing::Test {
                     content = text_bytes(20000, i);
                     break;
             }
-            write_file(path, content);
+            write_bytes(path, content);
             originals_.emplace(path.string(), content);
         }
     }
@@ -99,7 +88,7 @@ class GuardOnFanotify : public ::testing::Test {
     int changed_files() const {
         int n = 0;
         for (const auto& [path, content] : originals_)
-            if (!fs::exists(path) || read_file_bytes(path) != content) ++n;
+            if (!fs::exists(path) || read_bytes(path) != content) ++n;
         return n;
     }
     std::vector<Alert> ransomware_alerts() const {
@@ -227,7 +216,7 @@ TEST(GuardFailsOpen, AGuardThatDiesReleasesTheOpensWaitingForIt) {
     const fs::path root =
         fs::temp_directory_path() / ("vigie-guard-failopen-" + std::to_string(::getpid()));
     fs::create_directories(root);
-    write_file(root / "a.txt", text_bytes(100));
+    write_bytes(root / "a.txt", text_bytes(100));
     int ready[2];
     ASSERT_EQ(::pipe(ready), 0);
     // A guard that marks the tree and then never answers (hung, or about to crash).

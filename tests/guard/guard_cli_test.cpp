@@ -114,11 +114,6 @@ TEST_F(GuardCommand, AShellJobEncryptingWithDdIsStoppedAndItsRecordingReplays) {
 
 namespace {
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
 TEST_F(GuardCommand, RestoreUndoesAStoppedJobAndASecondRunChangesNothing) {
     if (::geteuid() != 0) GTEST_SKIP() << "the guard needs root (fanotify permission events)";
     if (auto ok = fanotify_available(); !ok) GTEST_SKIP() << ok.error().to_string();

@@ -128,6 +128,16 @@ class GuardProcess {
     std::string ready_, log_, alerts_;
 };
 
+/// Test names from string parameters: "multi-process" -> "multi_process".
+struct DashesToUnderscores {
+    std::string operator()(const ::testing::TestParamInfo<std::string>& info) const {
+        std::string name = info.param;
+        for (char& c : name)
+            if (c == '-') c = '_';
+        return name;
+    }
+};
+
 /// Every regular file of a tree with a hash of its content (symlinks not followed).
 inline std::map<std::string, std::size_t> tree_hashes(const std::filesystem::path& root,
                                                       const std::string& skip_dir = "") {

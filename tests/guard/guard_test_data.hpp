@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <iterator>
 #include <random>
 #include <string>
@@ -35,6 +37,24 @@ inline Bytes text_bytes(std::size_t n, int variant = 0) {
 
 inline Bytes bytes_of(std::string_view s) {
     return Bytes(s.begin(), s.end());
+}
+
+/// A whole file as text ("" when it cannot be read).
+inline std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+inline Bytes read_bytes(const std::filesystem::path& path) {
+    const std::string text = read_text(path);
+    return Bytes(text.begin(), text.end());
+}
+
+/// Writes (replacing) a file with `content`.
+inline void write_bytes(const std::filesystem::path& path, const Bytes& content) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(content.data()),
+              static_cast<std::streamsize>(content.size()));
 }
 
 inline Bytes deflate(const Bytes& in) {

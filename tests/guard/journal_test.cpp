@@ -19,16 +19,6 @@ using namespace vigie::guard;
 using namespace vigie::guard::testing;
 namespace fs = std::filesystem;
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-
-void spill(const fs::path& p, const Bytes& b) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-}
-
 class JournalTest : public ::testing::Test {
   protected:
     void SetUp() override {
@@ -40,8 +30,8 @@ class JournalTest : public ::testing::Test {
         fs::create_directories(tree_ / "Compta");
         for (int i = 0; i < 6; ++i) {
             const fs::path p = tree_ / "Compta" / ("facture" + std::to_string(i) + ".docx");
-            spill(p, zip_document(i, 40000));
-            original_[p.string()] = slurp(p);
+            write_bytes(p, zip_document(i, 40000));
+            original_[p.string()] = read_text(p);
         }
         JournalOptions options;
         options.directory = (base_ / "journal").string();
@@ -86,7 +76,7 @@ class JournalTest : public ::testing::Test {
     }
     bool all_original() const {
         for (const auto& [path, bytes] : original_)
-            if (!fs::exists(path) || slurp(path) != bytes) return false;
+            if (!fs::exists(path) || read_text(path) != bytes) return false;
         std::size_t files = 0;
         for (const auto& e : fs::recursive_directory_iterator(tree_)) files += e.is_regular_file();
         return files == original_.size();
@@ -100,12 +90,12 @@ class JournalTest : public ::testing::Test {
 TEST_F(JournalTest, ClopStyleInPlaceRenameAndNoteAreUndoneAndASecondRunChangesNothing) {
     for (const auto& [path, bytes] : original_) {
         before_write("42-1", path);
-        spill(path, random_bytes(bytes.size(), 9));
+        write_bytes(path, random_bytes(bytes.size(), 9));
         fs::rename(path, path + ".CIop");
         journal_->renamed("42-1", path, path + ".CIop", false);
     }
     const fs::path note = tree_ / "Compta" / "ClopReadMe.txt";
-    spill(note, bytes_of("placeholder\n"));
+    write_bytes(note, bytes_of("placeholder\n"));
     journal_->created("42-1", note.string(), false);
     ASSERT_FALSE(all_original());
     const RestoreReport first = restore_actor("42-1");
@@ -119,7 +109,7 @@ TEST_F(JournalTest, ClopStyleInPlaceRenameAndNoteAreUndoneAndASecondRunChangesNo
 
 TEST_F(JournalTest, EncryptedCopiesAndDeletedOriginalsAreUndone) {
     for (const auto& [path, bytes] : original_) {
-        spill(path + ".enc", random_bytes(bytes.size(), 3));
+        write_bytes(path + ".enc", random_bytes(bytes.size(), 3));
         journal_->created("43-1", path + ".enc", false);
         fs::remove(path);
         journal_->deleted("43-1", path, false);
@@ -132,7 +122,7 @@ TEST_F(JournalTest, AFileReplacedByARenameComesBack) {
     // An actor writes a new version beside a file and renames it over the file.
     const std::string target = original_.begin()->first;
     const fs::path temp = tree_ / "Compta" / "lu1234.tmp";
-    spill(temp, random_bytes(5000, 4));
+    write_bytes(temp, random_bytes(5000, 4));
     journal_->created("44-1", temp.string(), false);
     fs::rename(temp, target);
     journal_->renamed("44-1", temp.string(), target, false);
@@ -144,15 +134,15 @@ TEST_F(JournalTest, DryRunChangesNothingAndOtherActorsAreLeftAlone) {
     const std::string a = original_.begin()->first;
     const std::string b = std::next(original_.begin())->first;
     before_write("45-1", a);
-    spill(a, random_bytes(100, 1));
+    write_bytes(a, random_bytes(100, 1));
     before_write("46-1", b);
-    spill(b, bytes_of("edited by a person\n"));
+    write_bytes(b, bytes_of("edited by a person\n"));
     const RestoreReport dry = restore_actor("45-1", true);
     EXPECT_EQ(dry.steps.size(), 1u);
-    EXPECT_NE(slurp(a), original_[a]);
+    EXPECT_NE(read_text(a), original_[a]);
     EXPECT_EQ(restore_actor("45-1").failures(), 0u);
-    EXPECT_EQ(slurp(a), original_[a]);
-    EXPECT_EQ(slurp(b), "edited by a person\n");  // another actor's work is not undone
+    EXPECT_EQ(read_text(a), original_[a]);
+    EXPECT_EQ(read_text(b), "edited by a person\n");  // another actor's work is not undone
 }
 
 TEST_F(JournalTest, OneVersionIsKeptOnceAndTheLogSurvivesARestart) {
@@ -167,22 +157,22 @@ TEST_F(JournalTest, OneVersionIsKeptOnceAndTheLogSurvivesARestart) {
     auto reopened = Journal::open(options);
     ASSERT_TRUE(reopened);
     journal_ = std::move(*reopened);
-    spill(a, random_bytes(300, 2));
+    write_bytes(a, random_bytes(300, 2));
     before_write("47-2", a);
     auto contents = read_journal(options.directory + "/journal.log");
     ASSERT_TRUE(contents);
     ASSERT_EQ(contents->records.size(), 3u);
     EXPECT_EQ(contents->records[2].sequence, 3u);  // numbering goes on after the restart
     EXPECT_EQ(restore_actor("47-1").failures(), 0u);
-    EXPECT_EQ(slurp(a), original_[a]);
+    EXPECT_EQ(read_text(a), original_[a]);
 }
 
 TEST_F(JournalTest, ADamagedOrCutLogLineIsNeverTrusted) {
     const std::string a = original_.begin()->first;
     before_write("48-1", a);
-    spill(a, random_bytes(100, 5));
+    write_bytes(a, random_bytes(100, 5));
     const std::string log = journal_->directory() + "/journal.log";
-    std::string text = slurp(log);
+    std::string text = read_text(log);
     // A crash in the middle of the next line, and a flipped byte in the first.
     text += text.substr(0, text.size() / 2);
     text[10] = text[10] == '1' ? '2' : '1';
@@ -202,21 +192,21 @@ TEST_F(JournalTest, ADamagedOrCutLogLineIsNeverTrusted) {
 
 TEST_F(JournalTest, AHalfWrittenBlobIsRemovedAndABadBlobNeverReplacesAFile) {
     const std::string dir = journal_->directory();
-    spill(dir + "/blobs/.tmp-1-1", random_bytes(100, 6));
+    write_bytes(dir + "/blobs/.tmp-1-1", random_bytes(100, 6));
     const std::string a = original_.begin()->first;
     before_write("49-1", a);
-    spill(a, random_bytes(100, 7));
+    write_bytes(a, random_bytes(100, 7));
     // The blob is damaged after the fact: restore must refuse it and leave the file alone.
     for (const auto& e : fs::directory_iterator(dir + "/blobs")) {
         if (e.path().extension() != ".zst") continue;
-        std::string bytes = slurp(e.path());
+        std::string bytes = read_text(e.path());
         bytes[bytes.size() / 2] ^= 0x5a;
         std::ofstream(e.path(), std::ios::binary | std::ios::trunc) << bytes;
     }
-    const std::string encrypted = slurp(a);
+    const std::string encrypted = read_text(a);
     const RestoreReport r = restore_actor("49-1");
     EXPECT_EQ(r.failures(), 1u);
-    EXPECT_EQ(slurp(a), encrypted);
+    EXPECT_EQ(read_text(a), encrypted);
     for (const auto& e : fs::directory_iterator(tree_ / "Compta"))
         EXPECT_FALSE(e.path().filename().string().starts_with(".vigie-restore")) << e.path();
     journal_.reset();
@@ -274,7 +264,7 @@ TEST_F(JournalTest, OverItsSizeTheJournalDropsHarmlessJobsFirst) {
     ASSERT_TRUE(old);
     (*old)->expire({"50-1"});
     EXPECT_FALSE(fs::exists(a_blob));
-    spill(a, random_bytes(100, 8));
+    write_bytes(a, random_bytes(100, 8));
     RestoreOptions o;
     o.journal = dir;
     o.actors = {"50-1"};

@@ -12,6 +12,7 @@
 
 #include "guard/fanotify_source.hpp"
 #include "guard_process.hpp"
+#include "guard_test_data.hpp"
 
 namespace {
 
@@ -20,11 +21,6 @@ using namespace vigie::guard::testing;
 namespace fs = std::filesystem;
 
 constexpr int kCorpusFiles = 80;
-
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), {});
-}
 
 class SimulatorStrategy : public ::testing::TestWithParam<std::string> {
   protected:
@@ -113,11 +109,6 @@ INSTANTIATE_TEST_SUITE_P(Guard, SimulatorStrategy,
                                            "intermittent-16", "intermittent-head",
                                            "intermittent-skip-header", "base64", "multi-process",
                                            "slow", "mmap", "clop"),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                             std::string name = info.param;
-                             for (char& c : name)
-                                 if (c == '-') c = '_';
-                             return name;
-                         });
+                         DashesToUnderscores());
 
 }  // namespace
