@@ -104,7 +104,7 @@ void Engine::handle(const FsEvent& e) {
             on_rename(e);
             break;
         case FsEventKind::kOverflow:
-            on_overflow(e);
+            on_overflow();
             break;
     }
     source_.release(e);
@@ -342,7 +342,7 @@ void Engine::on_rename(const FsEvent& e) {
     add_evidence(*actor, e.path, evidence.parts, e);
 }
 
-void Engine::on_overflow(const FsEvent& e) {
+void Engine::on_overflow() {
     ++stats_.overflows;
     // Events were lost: directories created meanwhile may be unwatched, files changed
     // meanwhile were not assessed. Watch every tree again and list what changed recently.
@@ -364,15 +364,16 @@ void Engine::on_overflow(const FsEvent& e) {
         const ChangeEvidence names =
             assess_change({}, {basename_of(path), {}, {}}, config_.weights);
         FileEvidence f{path, names.score, names.parts};
-        if (is_ransomware_extension(extension_of(basename_of(path))))
+        if (is_ransomware_extension(extension_of(basename_of(path)))) {
             f.parts.push_back({"ransomware_extension", "name with a ransomware extension",
                                config_.weights.ransomware_extension});
+            f.score += config_.weights.ransomware_extension;
+        }
         notice.files.push_back(std::move(f));
     }
     notice.files_touched = changed.size();
     alerts_.emit(notice);
     ++stats_.alerts;
-    (void)e;
 }
 
 int Engine::window_sum(std::deque<Points>& points, std::int64_t now_ns) const {

@@ -99,7 +99,7 @@ class Engine {
     void on_create(const FsEvent& e);
     void on_delete(const FsEvent& e);
     void on_rename(const FsEvent& e);
-    void on_overflow(const FsEvent& e);
+    void on_overflow();
     void pair_copy_with_original(Actor& actor, const std::string& copy, const std::string& original,
                                  const FsEvent& cause);
 
