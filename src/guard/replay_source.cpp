@@ -61,50 +61,43 @@ void ReplaySource::put(const std::string& path, Bytes content) {
     id_of(path);
 }
 
+void ReplaySource::push_file_event(FsEventKind kind, std::int32_t pid, const std::string& path,
+                                   std::shared_ptr<const Bytes> bytes, std::uint64_t operation,
+                                   bool for_writing) {
+    Step step;
+    step.event.kind = kind;
+    step.event.for_writing = for_writing;
+    step.event.pid = pid;
+    step.event.path = path;
+    step.event.file = id_of(path);
+    step.event.size = bytes->size();
+    step.bytes = std::move(bytes);
+    step.operation = operation;
+    if (kind == FsEventKind::kCloseWrite) step.apply_path = path;
+    push(std::move(step));
+}
+
 void ReplaySource::write(std::int32_t pid, const std::string& path, Bytes content) {
     const std::uint64_t operation = ++operations_;
-    auto before = files_.contains(path) ? files_[path] : std::make_shared<const Bytes>();
-    if (!files_.contains(path)) {
+    const bool exists = files_.contains(path);
+    auto before = exists ? files_[path] : std::make_shared<const Bytes>();
+    if (!exists) {
         Step create;
         create.event.kind = FsEventKind::kCreate;
         create.event.pid = pid;
         create.event.path = path;
         push(std::move(create));
     }
-    Step open;
-    open.event.kind = FsEventKind::kOpen;
-    open.event.pid = pid;
-    open.event.path = path;
-    open.event.file = id_of(path);
-    open.event.size = before->size();
-    open.bytes = before;
-    open.operation = operation;
-    push(std::move(open));
+    push_file_event(FsEventKind::kOpen, pid, path, before, operation, true);
     auto after = std::make_shared<const Bytes>(std::move(content));
     files_[path] = after;
-    Step close;
-    close.event.kind = FsEventKind::kCloseWrite;
-    close.event.pid = pid;
-    close.event.path = path;
-    close.event.file = id_of(path);
-    close.event.size = after->size();
-    close.bytes = after;
-    close.operation = operation;
-    close.apply_path = path;
-    push(std::move(close));
+    push_file_event(FsEventKind::kCloseWrite, pid, path, after, operation, true);
 }
 
 void ReplaySource::read_only(std::int32_t pid, const std::string& path) {
-    Step open;
-    open.event.kind = FsEventKind::kOpen;
-    open.event.for_writing = false;
-    open.event.pid = pid;
-    open.event.path = path;
-    open.event.file = id_of(path);
-    open.bytes = files_.contains(path) ? files_[path] : std::make_shared<const Bytes>();
-    open.event.size = open.bytes->size();
-    open.operation = ++operations_;
-    push(std::move(open));
+    push_file_event(FsEventKind::kOpen, pid, path,
+                    files_.contains(path) ? files_[path] : std::make_shared<const Bytes>(),
+                    ++operations_, false);
 }
 
 void ReplaySource::rename(std::int32_t pid, const std::string& from, const std::string& to) {

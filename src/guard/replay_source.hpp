@@ -75,6 +75,10 @@ class ReplaySource final : public EventSource {
     };
     FileId id_of(const std::string& path);
     void push(Step step);
+    /// An open or a close of `path` as the file then is.
+    void push_file_event(FsEventKind kind, std::int32_t pid, const std::string& path,
+                         std::shared_ptr<const Bytes> bytes, std::uint64_t operation,
+                         bool for_writing);
 
     std::vector<Step> script_;
     std::size_t next_ = 0;
