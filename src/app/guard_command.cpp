@@ -75,6 +75,8 @@ bool apply_config(const std::string& file, GuardCommandOptions& o, guard::GuardC
             o.journal_max_hours = doc["journal_max_hours"].as<std::uint64_t>();
         if (doc["user_threshold"]) config.user_threshold = doc["user_threshold"].as<int>();
         if (doc["tree_threshold"]) config.tree_threshold = doc["tree_threshold"].as<int>();
+        if (doc["client_threshold"]) config.client_threshold = doc["client_threshold"].as<int>();
+        if (doc["block_minutes"]) o.block_minutes = doc["block_minutes"].as<std::int64_t>();
         if (doc["window_seconds"])
             config.window = std::chrono::seconds(doc["window_seconds"].as<int>());
         return true;
@@ -130,6 +132,11 @@ int run_guard_command(const GuardCommandOptions& given) {
     }
     config.dry_run = o.dry_run;
     if (o.threshold > 0) config.actor_threshold = o.threshold;
+    if (o.block_minutes < 0) {
+        fmt::print(stderr, "vigie guard: --block-minutes cannot be negative\n");
+        return 2;
+    }
+    config.block_for = std::chrono::minutes(o.block_minutes);
     if (o.policy == "suspend")
         config.policy = guard::ContainPolicy::kSuspend;
     else if (o.policy != "kill") {

@@ -20,6 +20,8 @@ struct GuardCommandOptions {
     int threshold = 0;                 ///< 0: the default (100)
     std::uint64_t journal_max_mb = 8192;  ///< blobs and deleted files kept, at most
     std::uint64_t journal_max_hours = 24 * 7;
+    std::int64_t block_minutes = 10;  ///< an SMB client whose session was ended is refused
+                                      ///< new connections this long (0: not blocked)
     bool dry_run = false;
     bool decoys = false;  ///< plant decoy files in the trees (decoys.hpp)
     bool syslog = true;

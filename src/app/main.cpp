@@ -121,6 +121,10 @@ int run(int argc, char** argv) {
     guard_cmd->add_option("--threshold", guard.threshold, "Actor score that triggers (100)");
     guard_cmd->add_flag("--dry-run", guard.dry_run, "Alert only: never signal or deny");
     guard_cmd
+        ->add_option("--block-minutes", guard.block_minutes,
+                     "SMB: refuse new connections from a stopped client this long (0: never)")
+        ->capture_default_str();
+    guard_cmd
         ->add_option("--journal-max-mb", guard.journal_max_mb,
                      "Journal size limit (blobs and deleted files)")
         ->capture_default_str();
@@ -145,6 +149,11 @@ int run(int argc, char** argv) {
         ->required()
         ->check(CLI::ExistingDirectory);
     restore_cmd->add_option("--actor", restore.actors, "Actor ID from an alert (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    restore_cmd
+        ->add_option("--client", restore.clients,
+                     "Only what SMB sessions from this client address did (repeatable)")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     restore_cmd->add_option("--since", restore.since, "Only changes at or after this time (UTC)");

@@ -20,6 +20,7 @@ int run_restore_command(const RestoreCommandOptions& o) {
     guard::RestoreOptions options;
     options.journal = o.journal;
     options.actors = o.actors;
+    options.clients = o.clients;
     options.path_prefix = o.path;
     options.all = o.all;
     options.dry_run = o.dry_run;
@@ -63,12 +64,14 @@ int run_journal_command(const std::string& journal, bool files) {
         fmt::print(stderr, "vigie journal: {}\n", actors.error().to_string());
         return 2;
     }
-    fmt::print("{:<24} {:<27} {:<27} {:>8} {:>12} {:>7} {:>7} {:>7} {:>7}\n", "actor", "first",
-               "last", "contents", "bytes", "creates", "renames", "deletes", "skipped");
+    fmt::print("{:<24} {:<15} {:<27} {:<27} {:>8} {:>12} {:>7} {:>7} {:>7} {:>7}\n", "actor",
+               "client", "first", "last", "contents", "bytes", "creates", "renames", "deletes",
+               "skipped");
     for (const guard::ActorSummary& a : *actors) {
-        fmt::print("{:<24} {:<27} {:<27} {:>8} {:>12} {:>7} {:>7} {:>7} {:>7}\n", a.actor,
-                   iso_of_unix_ns(a.first_ns), iso_of_unix_ns(a.last_ns), a.contents,
-                   a.content_bytes, a.creates, a.renames, a.deletes, a.skipped);
+        fmt::print("{:<24} {:<15} {:<27} {:<27} {:>8} {:>12} {:>7} {:>7} {:>7} {:>7}\n", a.actor,
+                   a.client.empty() ? "-" : a.client, iso_of_unix_ns(a.first_ns),
+                   iso_of_unix_ns(a.last_ns), a.contents, a.content_bytes, a.creates, a.renames,
+                   a.deletes, a.skipped);
         if (files)
             for (const std::string& p : a.paths) fmt::print("    {}\n", p);
     }

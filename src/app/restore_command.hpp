@@ -9,7 +9,8 @@ namespace vigie::app {
 struct RestoreCommandOptions {
     std::string journal;
     std::vector<std::string> actors;
-    std::string since;  ///< ISO 8601
+    std::vector<std::string> clients;  ///< SMB client addresses
+    std::string since;                 ///< ISO 8601
     std::string path;
     bool all = false;
     bool dry_run = false;

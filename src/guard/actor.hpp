@@ -2,8 +2,10 @@
 //
 // An actor is a job: the process group a shell or a service manager gives a command and every
 // process it forks. Splitting the work over many child processes therefore adds up in one
-// actor instead of diluting it. Each file counts each reason once (writing a file twice is not
-// twice the evidence); the actor's score is the sum over its files.
+// actor instead of diluting it. A Samba worker is the exception: its process group is the file
+// server's, shared by every client, so its actor is the worker itself, one client's
+// connection (an SMB session, smb_session.hpp). Each file counts each reason once (writing a file
+// twice is not twice the evidence); the actor's score is the sum over its files.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,7 @@
 
 #include "guard/alert.hpp"
 #include "guard/change_evidence.hpp"
+#include "guard/smb_session.hpp"
 
 namespace vigie::guard {
 
@@ -23,8 +26,8 @@ struct FileRecord {
 };
 
 struct Actor {
-    std::string id;  ///< "<process group>-<start ticks>": stable while the job lives
-    std::int32_t process_group = 0;
+    std::string id;  ///< "<process group>-<start ticks>" ("smb-<worker>-<start ticks>")
+    std::int32_t process_group = 0;  ///< the actor's key: its process group, or the SMB worker
     std::uint32_t uid = 0;
     bool uid_known = true;  ///< false for a process gone before /proc could be read
     std::string executable;
@@ -37,6 +40,11 @@ struct Actor {
     int score = 0;
     bool contained = false;  ///< suspended (or, in dry run, reported)
     std::int64_t last_event_ns = 0;
+    // An SMB session: signalled alone (never its group), its client machine blocked.
+    bool smb = false;
+    SmbClient client;
+    SmbSessionDetails session;  ///< user and share, asked of Samba at the first evidence
+    bool session_asked = false;
 
     /// Adds a change's evidence to the file at `path`; returns the points it added (reasons
     /// the file already had add nothing).

@@ -43,6 +43,12 @@ std::string alert_to_json(const Alert& a) {
         number(out, "uid", a.uid);
         field(out, "executable", a.executable);
         field(out, "command", a.command);
+        if (!a.client.empty()) {
+            field(out, "client", a.client);
+            field(out, "smb_user", a.smb_user);
+            field(out, "share", a.share);
+            field(out, "block", a.block);
+        }
         out += "\"processes\":[";
         for (std::size_t i = 0; i < a.processes.size(); ++i)
             fmt::format_to(std::back_inserter(out), "{}{}", i ? "," : "", a.processes[i]);
@@ -76,6 +82,13 @@ std::string alert_to_line(const Alert& a) {
     for (std::size_t i = 0; i < a.files.size() && i < 5; ++i)
         files += (i ? ", " : "") + a.files[i].path;
     if (a.files.size() > 5) files += fmt::format(" and {} more", a.files.size() - 5);
+    if (!a.client.empty())
+        return fmt::format(
+            "vigie guard: {}: SMB session {} of client {} (user {}, share {}) {}; client {}: "
+            "score {}/{} ({}) on {} files: {}",
+            a.type, a.actor, a.client, a.smb_user.empty() ? "?" : a.smb_user,
+            a.share.empty() ? "?" : a.share, a.action, a.block, a.score, a.threshold, a.scope,
+            a.files_touched, files);
     return fmt::format(
         "vigie guard: {}: actor {} ({}, uid {}) {}: score {}/{} ({}) on {} files: {}", a.type,
         a.actor, a.command.empty() ? a.executable : a.command, a.uid, a.action, a.score,

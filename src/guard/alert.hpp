@@ -26,7 +26,8 @@ struct Alert {
     std::string type;    ///< "ransomware", "overflow", "watchdog"
     std::string time;    ///< ISO 8601 UTC
     std::string actor;   ///< actor ID (what `vigie restore --actor` takes)
-    std::string scope;   ///< what crossed the threshold: "process tree", "user", "share"
+    std::string scope;   ///< what crossed the threshold: "process tree", "SMB session",
+                         ///< "client machine", "user", "protected tree"
     std::string action;  ///< "suspended, killed", "suspended", "none (dry run)"
     std::string message;
     int score = 0;
@@ -39,6 +40,11 @@ struct Alert {
     std::vector<FileEvidence> files;      ///< files with evidence, highest score first
     std::uint64_t files_touched = 0;      ///< files the actor wrote, renamed or deleted
     std::int64_t response_us = -1;        ///< from reading the deciding event to suspension
+    // An SMB session (the actor is a Samba worker serving a client machine):
+    std::string client;    ///< the client's address
+    std::string smb_user;  ///< the user Samba authenticated ("" when unknown)
+    std::string share;     ///< the share(s) it worked on
+    std::string block;     ///< "blocked for 600 s", or why the client could not be blocked
 };
 
 class AlertSink {

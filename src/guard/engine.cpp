@@ -140,14 +140,28 @@ Actor* Engine::actor_of(std::int32_t pid, bool refresh, const std::string& path)
         known = false;
     }
     if (info.process_group <= 0) info.process_group = pid;
-    if (!info.executable.empty() && !allow_.empty()) {
+    // A Samba worker serves one client connection; its group is the whole file server's.
+    if (info.smb_worker) info.process_group = pid;
+    if (!info.executable.empty() && !allow_.empty() && !info.smb_worker) {
         auto [verdict, inserted] = trusted_.try_emplace(info.executable, false);
         if (inserted) verdict->second = allow_.trusts(info.executable);
         if (verdict->second) return nullptr;
     }
     auto [it, created] = actors_.try_emplace(info.process_group);
     Actor& actor = it->second;
-    if (created) {
+    if (created && info.smb_worker) {
+        actor.id = fmt::format("smb-{}-{}", pid, info.start_ticks);
+        actor.process_group = pid;
+        actor.smb = true;
+        actor.client = info.smb_client;
+        // The worker's uid is Samba's (root, or whichever user it switched to for a
+        // request): client sums stand for per-user ones.
+        actor.uid = info.uid;
+        actor.uid_known = false;
+        actor.executable = info.executable;
+        actor.command = info.command;
+        if (journal_ != nullptr) journal_->set_actor_client(actor.id, actor.client.address);
+    } else if (created) {
         actor.id = fmt::format("{}-{}", info.process_group, info.start_ticks);
         actor.process_group = info.process_group;
         actor.uid = info.uid;
@@ -165,7 +179,7 @@ Actor* Engine::actor_of(std::int32_t pid, bool refresh, const std::string& path)
             }
         }
     }
-    if (pid == info.process_group && !info.executable.empty()) {
+    if (pid == info.process_group && !info.executable.empty() && !actor.smb) {
         actor.executable = info.executable;  // the job's leader names it best
         actor.command = info.command;
     }
@@ -183,8 +197,10 @@ void Engine::on_open(const FsEvent& e) {
     // A contained actor's process that was not stopped yet (or was resumed) gets no file; nor
     // does a contained user's new process that wants to write (root excepted: an account that
     // administers the machine cannot be shut out, its new jobs are stopped at first evidence).
-    const bool user_shut_out = actor != nullptr && e.for_writing && actor->uid != 0 &&
-                               contained_users_.contains(actor->uid);
+    const bool user_shut_out =
+        actor != nullptr && e.for_writing &&
+        (actor->smb ? blocked_clients_.contains(actor->client.address)
+                    : actor->uid != 0 && contained_users_.contains(actor->uid));
     if (actor != nullptr && (actor->contained || user_shut_out) && !config_.dry_run) {
         ++stats_.denied;
         source_.answer(e, false);
@@ -399,10 +415,19 @@ void Engine::add_evidence(Actor& actor, const std::string& path,
     const int added = actor.add_evidence(path, parts);
     if (added <= 0) return;
     actor.last_event_ns = cause.time_ns;
+    if (actor.smb && !actor.session_asked) {
+        // Once per session, before any decision: the alert names the user and the share.
+        actor.session_asked = true;
+        if (auto details = source_.smb_session(actor.process_group))
+            actor.session = std::move(*details);
+    }
     if (!actor.contained && actor.score >= config_.actor_threshold)
-        contain(actor, "process tree", actor.score, config_.actor_threshold, cause);
+        contain(actor, actor.smb ? "SMB session" : "process tree", actor.score,
+                config_.actor_threshold, cause);
     if (!actor.contained && actor.uid_known && contained_users_.contains(actor.uid))
         contain(actor, "user", actor.score, config_.user_threshold, cause);
+    if (!actor.contained && actor.smb && blocked_clients_.contains(actor.client.address))
+        contain(actor, "client machine", actor.score, config_.client_threshold, cause);
 
     // The same user's jobs together, then everyone's work in the same tree.
     // A job whose user could not be read does not count towards any user.
@@ -424,6 +449,15 @@ void Engine::add_evidence(Actor& actor, const std::string& path,
         contained_users_.insert(actor.uid);
         contain_all(user, "user", user_sum, config_.user_threshold);
     }
+    // The sessions of one client machine together: ransomware that opens several
+    // connections (or reconnects) is one attacker.
+    if (actor.smb && !actor.client.address.empty()) {
+        auto& client = client_points_[actor.client.address];
+        client.push_back({cause.time_ns, added, actor.process_group});
+        const int client_sum = window_sum(client, cause.time_ns);
+        if (client_sum >= config_.client_threshold)
+            contain_all(client, "client machine", client_sum, config_.client_threshold);
+    }
     if (tree_sum >= config_.tree_threshold)
         contain_all(tree, "protected tree", tree_sum, config_.tree_threshold);
 }
@@ -441,8 +475,17 @@ void Engine::contain(Actor& actor, const std::string& scope, int score, int thre
     alert.uid = actor.uid;
     alert.executable = actor.executable;
     alert.command = actor.command;
+    if (actor.smb) {
+        alert.process_group = 0;
+        alert.client = actor.client.address.empty() ? "?" : actor.client.address;
+        alert.smb_user = actor.session.user;
+        alert.share = actor.session.share;
+    }
     if (config_.dry_run) {
         alert.action = "none (dry run)";
+        if (actor.smb) alert.block = "none (dry run)";
+    } else if (actor.smb) {
+        end_session(actor, alert, cause);
     } else {
         // Suspend everything first: a stopped process writes nothing more, whatever the kill
         // policy then says.
@@ -461,13 +504,52 @@ void Engine::contain(Actor& actor, const std::string& scope, int score, int thre
     alert.time = utc_now();
     alert.files = actor.evidence();
     alert.files_touched = actor.touched.size();
-    alert.message =
-        fmt::format("{} ({}) changed files the way ransomware does: score {} of {} ({})",
-                    actor.command.empty() ? "process group " + std::to_string(actor.process_group)
-                                          : actor.command,
-                    actor.executable, score, threshold, scope);
+    if (actor.smb) {
+        alert.message = fmt::format(
+            "SMB client {} (user {}, share {}) changed files the way ransomware does: score {} "
+            "of {} ({}); {}; client {}",
+            alert.client, alert.smb_user.empty() ? "?" : alert.smb_user,
+            alert.share.empty() ? "?" : alert.share, score, threshold, scope, alert.action,
+            alert.block);
+    } else {
+        alert.message = fmt::format(
+            "{} ({}) changed files the way ransomware does: score {} of {} ({})",
+            actor.command.empty() ? "process group " + std::to_string(actor.process_group)
+                                  : actor.command,
+            actor.executable, score, threshold, scope);
+    }
     alerts_.emit(alert);
     ++stats_.alerts;
+}
+
+// The worker is suspended first (it writes nothing more), the client's address is refused
+// new connections, and only then is the worker killed: a Windows client reconnects within a
+// second of losing its session, and would find the door open otherwise. Other clients' workers
+// are siblings in the same process group and are never signalled.
+void Engine::end_session(Actor& actor, Alert& alert, const FsEvent& cause) {
+    const std::int32_t worker = actor.process_group;
+    const std::set<std::int32_t> stopped = signal_tree(control_, 0, {worker}, SIGSTOP);
+    if (cause.time_ns > 0)
+        alert.response_us = std::max<std::int64_t>(0, (monotonic_ns() - cause.time_ns) / 1000);
+    alert.processes.assign(stopped.begin(), stopped.end());
+    if (actor.client.address.empty()) {
+        alert.block = "not blocked: its address is unknown";
+    } else if (config_.block_for.count() <= 0) {
+        alert.block = "not blocked (--block-minutes 0)";
+    } else if (blocked_clients_.contains(actor.client.address)) {
+        alert.block = "blocked already";
+    } else if (auto blocked = control_.block_client(worker, actor.client, config_.block_for)) {
+        blocked_clients_.insert(actor.client.address);
+        alert.block = fmt::format("blocked for {} s", config_.block_for.count());
+    } else {
+        alert.block = "not blocked: " + blocked.error().to_string();
+    }
+    if (config_.policy == ContainPolicy::kKill) {
+        signal_tree(control_, 0, stopped, SIGKILL);
+        alert.action = "session ended";
+    } else {
+        alert.action = "session suspended";
+    }
 }
 
 }  // namespace vigie::guard

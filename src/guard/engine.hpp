@@ -11,9 +11,12 @@
 //  - a close after writing compares the file with its sample: the evidence goes to the actor;
 //  - creates, renames and deletes give name evidence (ransom notes, ransomware extensions)
 //    and pair an unrecognisable new copy with the original the actor then deletes.
-// Scores add up per actor (process group), per user and per protected tree, the last two
-// within a time window: an attack split over unrelated processes or several users is still
-// one attack. Crossing a threshold suspends every process involved, then kills them (policy).
+// Scores add up per actor (process group, or SMB session), per user, per SMB client machine
+// and per protected tree, the last three within a time window: an attack split over unrelated
+// processes, several users or several connections is still one attack. Crossing a threshold
+// suspends every process involved, then kills them (policy). An SMB session is different: its
+// worker alone is suspended, the client's address is refused new connections for a while,
+// then the worker is killed, which ends that client's session and no one else's.
 #pragma once
 
 #include <chrono>
@@ -46,8 +49,12 @@ struct GuardConfig {
     int actor_threshold = 100;
     int user_threshold = 150;
     int tree_threshold = 250;
-    std::chrono::seconds window{600};  ///< user and tree scores count this far back
-    bool dry_run = false;              ///< alert only: no signal, no denial
+    /// An SMB client machine's sessions together. As low as one session's: several
+    /// connections from one machine are one attacker, as a job's processes are one job.
+    int client_threshold = 100;
+    std::chrono::seconds block_for{600};  ///< an SMB client is refused this long (0: never)
+    std::chrono::seconds window{600};     ///< user and tree scores count this far back
+    bool dry_run = false;                 ///< alert only: no signal, no denial
     ContainPolicy policy = ContainPolicy::kKill;
     EvidenceWeights weights;
     std::set<std::string> decoys;  ///< decoy files (decoys.hpp): any change is evidence
@@ -110,6 +117,8 @@ class Engine {
                       const FsEvent& cause);
     void contain(Actor& actor, const std::string& scope, int score, int threshold,
                  const FsEvent& cause);
+    /// The SMB side of contain(): the worker alone, the client blocked first.
+    void end_session(Actor& actor, Alert& alert, const FsEvent& cause);
     int window_sum(std::deque<Points>& points, std::int64_t now_ns) const;
     std::string root_of(const std::string& path) const;
 
@@ -124,9 +133,11 @@ class Engine {
         std::int64_t seen_ns = 0;  ///< when /proc was read
     };
     std::map<std::int32_t, KnownProcess> processes_;  ///< by pid, refreshed at opens
-    std::map<std::int32_t, Actor> actors_;            ///< by process group
+    std::map<std::int32_t, Actor> actors_;            ///< by process group (SMB: by worker pid)
     std::map<std::pair<std::uint64_t, std::uint64_t>, Sample> samples_;  ///< by (dev, inode)
     std::map<std::uint32_t, std::deque<Points>> user_points_;
+    std::map<std::string, std::deque<Points>> client_points_;  ///< by SMB client address
+    std::set<std::string> blocked_clients_;  ///< SMB clients whose session was ended
     std::map<std::string, std::deque<Points>> tree_points_;
     /// Folder -> the job that last worked in it, and when (for processes already gone).
     std::map<std::string, std::pair<std::int32_t, std::int64_t>> recent_folders_;

@@ -16,6 +16,7 @@
 
 #include "core/result.hpp"
 #include "guard/fs_event.hpp"
+#include "guard/smb_session.hpp"
 
 namespace vigie::guard {
 
@@ -29,6 +30,10 @@ struct ProcessInfo {
     std::uint64_t start_ticks = 0;  ///< start time since boot: tells a reused pid apart
     std::string executable;         ///< resolved path of the program ("" when unknown)
     std::string command;            ///< short name (comm)
+    /// A Samba worker (smbd) and the client machine it serves: its work is the client's,
+    /// not the server's (smb_session.hpp). `smb_client.address` is "" when not known.
+    bool smb_worker = false;
+    SmbClient smb_client;
 };
 
 class EventSource {
@@ -56,6 +61,13 @@ class EventSource {
 
     /// The process behind a pid, while it lives (or as recorded).
     virtual std::optional<ProcessInfo> process(std::int32_t pid) = 0;
+
+    /// The user and share of a Samba worker's session (smbstatus; slow: asked once per session).
+    virtual core::Result<SmbSessionDetails> smb_session(std::int32_t worker) {
+        return core::fail(
+            core::ErrorCode::kUnsupported,
+            "no SMB session information from this source for " + std::to_string(worker));
+    }
 
     /// Starts watching a directory and everything below it (one created or moved in after
     /// start-up: fanotify marks are per inode).

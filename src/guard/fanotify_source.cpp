@@ -342,4 +342,8 @@ std::optional<ProcessInfo> FanotifySource::process(std::int32_t pid) {
     return read_process_info(pid);
 }
 
+core::Result<SmbSessionDetails> FanotifySource::smb_session(std::int32_t worker) {
+    return query_smb_session(worker, std::chrono::milliseconds(1500));
+}
+
 }  // namespace vigie::guard

@@ -41,6 +41,7 @@ class FanotifySource final : public EventSource {
     std::string file_reference(const FsEvent& event) override;
     void release(const FsEvent& event) override;
     std::optional<ProcessInfo> process(std::int32_t pid) override;
+    core::Result<SmbSessionDetails> smb_session(std::int32_t worker) override;
     core::Result<void> watch_directory(const std::string& path) override;
     std::vector<std::string> changed_since(const std::string& root,
                                            std::int64_t since_unix_ns) override;

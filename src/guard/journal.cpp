@@ -66,6 +66,8 @@ Journal::~Journal() {
 
 core::Result<void> Journal::append(JournalRecord record, bool durable) {
     record.sequence = ++sequence_;
+    if (auto client = clients_.find(record.actor); client != clients_.end())
+        record.client = client->second;
     if (record.time_ns == 0) record.time_ns = unix_ns();
     const std::string line = journal_line(record);
     // One write: a crash leaves at most a cut last line, which fails its check.

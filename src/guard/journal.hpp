@@ -73,6 +73,11 @@ class Journal {
                  bool directory);
     void deleted(const std::string& actor, const std::string& path, bool directory);
 
+    /// Records of `actor` carry this SMB client address from now on (`vigie restore --client`).
+    void set_actor_client(const std::string& actor, const std::string& client) {
+        if (!actor.empty() && !client.empty()) clients_[actor] = client;
+    }
+
     /// Makes the records appended since the last sync durable. Content records are synced as
     /// they are written (the open waits for them); name changes, recorded after they happened
     /// anyway, are synced in batches: the engine calls this after each batch of events.
@@ -96,7 +101,8 @@ class Journal {
     int log_fd_ = -1;
     std::uint64_t sequence_ = 0;
     bool unsynced_ = false;
-    std::map<std::string, FileId> names_;  ///< protected path -> inode
+    std::map<std::string, FileId> names_;         ///< protected path -> inode
+    std::map<std::string, std::string> clients_;  ///< actor -> SMB client address
     struct Version {
         std::uint64_t size = 0;
         std::int64_t mtime_ns = 0;

@@ -56,6 +56,7 @@ std::string journal_line(const JournalRecord& r) {
     std::string json = fmt::format("{{\"seq\":{},\"time\":{},\"op\":\"{}\"", r.sequence, r.time_ns,
                                    journal_op_name(r.op));
     text(json, "actor", r.actor);
+    text(json, "client", r.client);
     text(json, "path", r.path);
     text(json, "from", r.from);
     if (r.directory) json += ",\"dir\":true";
@@ -109,6 +110,7 @@ core::Result<JournalContents> read_journal(const std::string& log_path) {
         std::int64_t time = 0;
         if (!doc["time"].get_int64().get(time)) r.time_ns = time;
         r.actor = string("actor");
+        r.client = string("client");
         r.path = string("path");
         r.from = string("from");
         bool dir = false;

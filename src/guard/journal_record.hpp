@@ -29,6 +29,7 @@ struct JournalRecord {
     std::int64_t time_ns = 0;  ///< Unix time
     JournalOp op = JournalOp::kContent;
     std::string actor;
+    std::string client;  ///< the actor's SMB client address ("" for a local process)
     std::string path;
     std::string from;  ///< rename: the name before
     bool directory = false;

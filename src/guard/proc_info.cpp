@@ -9,6 +9,8 @@
 #include <cstring>
 #include <string>
 
+#include "guard/smb_session.hpp"
+
 namespace vigie::guard {
 namespace {
 
@@ -63,6 +65,10 @@ std::optional<ProcessInfo> read_process_info(std::int32_t pid) {
     char exe[4096];
     const ssize_t n = ::readlink(path, exe, sizeof exe - 1);
     if (n > 0) info.executable.assign(exe, static_cast<std::size_t>(n));
+    if (is_samba_server_program(info.executable)) {
+        info.smb_worker = true;
+        if (auto client = samba_worker_client(pid)) info.smb_client = std::move(*client);
+    }
     return info;
 }
 

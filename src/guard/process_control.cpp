@@ -8,6 +8,8 @@
 #include <cstring>
 #include <string>
 
+#include "guard/client_block.hpp"
+
 namespace vigie::guard {
 namespace {
 
@@ -40,6 +42,11 @@ bool is_protected(ProcessControl& control, std::int32_t pid) {
 
 bool SystemProcessControl::signal(std::int32_t pid, int sig) {
     return ::kill(pid, sig) == 0;
+}
+
+core::Result<void> SystemProcessControl::block_client(std::int32_t worker, const SmbClient& client,
+                                                      std::chrono::seconds duration) {
+    return block_smb_client(worker, client, duration);
 }
 
 bool SystemProcessControl::signal_group(std::int32_t group, int sig) {

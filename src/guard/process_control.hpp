@@ -7,11 +7,15 @@
 // group, its ancestors or init.
 #pragma once
 
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <set>
 #include <utility>
 #include <vector>
+
+#include "core/result.hpp"
+#include "guard/smb_session.hpp"
 
 namespace vigie::guard {
 
@@ -28,6 +32,10 @@ class ProcessControl {
     virtual std::int32_t own_pid() = 0;
     virtual std::int32_t own_group() = 0;
     virtual std::vector<std::int32_t> own_ancestors() = 0;
+    /// Rejects new SMB connections from a client for `duration`, in the network namespace
+    /// of Samba worker `worker` (client_block.hpp).
+    virtual core::Result<void> block_client(std::int32_t worker, const SmbClient& client,
+                                            std::chrono::seconds duration) = 0;
 };
 
 /// The real one: kill(2) and /proc.
@@ -39,6 +47,8 @@ class SystemProcessControl final : public ProcessControl {
     std::int32_t own_pid() override;
     std::int32_t own_group() override;
     std::vector<std::int32_t> own_ancestors() override;
+    core::Result<void> block_client(std::int32_t worker, const SmbClient& client,
+                                    std::chrono::seconds duration) override;
 };
 
 /// Sends `sig` to a process group (when it is safe to) and to every process of the trees

@@ -45,6 +45,15 @@ std::optional<ProcessInfo> RecordingSource::process(std::int32_t pid) {
     return info;
 }
 
+core::Result<SmbSessionDetails> RecordingSource::smb_session(std::int32_t worker) {
+    auto details = inner_.smb_session(worker);
+    if (details) {
+        if (auto info = inner_.process(worker))
+            std::fprintf(out_, "%s\n", process_line(*info, &*details).c_str());
+    }
+    return details;
+}
+
 void RecordingSource::release(const FsEvent& event) {
     // Reads of one event: the head from offset 0 (consecutive reads joined), then the tail.
     std::vector<std::uint8_t> head;

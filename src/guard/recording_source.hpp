@@ -32,6 +32,9 @@ class RecordingSource final : public EventSource {
     /// Writes the event's line, with what was read of it, then releases it.
     void release(const FsEvent& event) override;
     std::optional<ProcessInfo> process(std::int32_t pid) override;
+    /// Asks the inner source; a known session is written as the worker's line again, with
+    /// its user and share.
+    core::Result<SmbSessionDetails> smb_session(std::int32_t worker) override;
     core::Result<void> watch_directory(const std::string& path) override {
         return inner_.watch_directory(path);
     }

@@ -57,13 +57,22 @@ std::optional<std::vector<std::uint8_t>> from_base64(std::string_view in) {
     return out;
 }
 
-std::string process_line(const ProcessInfo& p) {
+std::string process_line(const ProcessInfo& p, const SmbSessionDetails* session) {
     std::string line = fmt::format(
         "{{\"process\":{},\"parent\":{},\"group\":{},\"session\":{},\"uid\":{},"
         "\"start\":{}",
         p.pid, p.parent, p.process_group, p.session, p.uid, p.start_ticks);
     quoted(line, "exe", p.executable);
     quoted(line, "comm", p.command);
+    if (p.smb_worker) {
+        line += fmt::format(",\"smb\":true,\"client_port\":{},\"local_port\":{}", p.smb_client.port,
+                            p.smb_client.local_port);
+        quoted(line, "client", p.smb_client.address);
+    }
+    if (session != nullptr) {
+        quoted(line, "smb_user", session->user);
+        quoted(line, "share", session->share);
+    }
     return line + '}';
 }
 

@@ -213,6 +213,14 @@ core::Result<std::size_t> ReplaySource::read_file(const FsEvent& event, std::uin
     return n;
 }
 
+core::Result<SmbSessionDetails> ReplaySource::smb_session(std::int32_t worker) {
+    auto it = smb_sessions_.find(worker);
+    if (it == smb_sessions_.end())
+        return core::fail(core::ErrorCode::kNotFound,
+                          "no SMB session scripted for process " + std::to_string(worker));
+    return it->second;
+}
+
 std::optional<ProcessInfo> ReplaySource::process(std::int32_t pid) {
     auto it = processes_.find(pid);
     if (it == processes_.end()) return std::nullopt;
@@ -237,7 +245,10 @@ core::Result<void> ReplaySource::save(const std::string& path) const {
     if (!out)
         return core::fail(core::ErrorCode::kIo, "cannot write the stream",
                           core::Location::in_file(path));
-    for (const auto& [pid, p] : processes_) out << process_line(p) << '\n';
+    for (const auto& [pid, p] : processes_) {
+        auto session = smb_sessions_.find(pid);
+        out << process_line(p, session == smb_sessions_.end() ? nullptr : &session->second) << '\n';
+    }
     for (const Step& s : script_) {
         if (!s.bytes) {
             out << event_line(s.event, s.operation, s.apply_path, nullptr) << '\n';
@@ -300,6 +311,13 @@ core::Result<std::unique_ptr<ReplaySource>> ReplaySource::load(const std::string
             p.start_ticks = static_cast<std::uint64_t>(integer("start"));
             p.executable = text("exe");
             p.command = text("comm");
+            p.smb_worker = flag("smb", false);
+            p.smb_client.address = text("client");
+            p.smb_client.port = static_cast<std::uint16_t>(integer("client_port"));
+            p.smb_client.local_port = static_cast<std::uint16_t>(integer("local_port"));
+            if (doc["smb_user"].error() == simdjson::SUCCESS ||
+                doc["share"].error() == simdjson::SUCCESS)
+                source->add_smb_session(p.pid, {text("smb_user"), text("share")});
             source->add_process(std::move(p));
             continue;
         }

@@ -27,6 +27,10 @@ class ReplaySource final : public EventSource {
 
     // Scripting: processes, then what they do, in order.
     void add_process(ProcessInfo info) { processes_[info.pid] = std::move(info); }
+    /// What Samba would say of worker `pid`'s session (user, share).
+    void add_smb_session(std::int32_t pid, SmbSessionDetails details) {
+        smb_sessions_[pid] = std::move(details);
+    }
     /// A file that exists before the guard starts (no events).
     void put(const std::string& path, Bytes content);
     /// `pid` writes `content` to `path` (creating it when new): create?, open, close.
@@ -60,6 +64,7 @@ class ReplaySource final : public EventSource {
                                         std::span<std::uint8_t> out) override;
     void release(const FsEvent&) override {}
     std::optional<ProcessInfo> process(std::int32_t pid) override;
+    core::Result<SmbSessionDetails> smb_session(std::int32_t worker) override;
     core::Result<void> watch_directory(const std::string& path) override;
     std::vector<std::string> changed_since(const std::string& root,
                                            std::int64_t since_unix_ns) override;
@@ -92,6 +97,7 @@ class ReplaySource final : public EventSource {
     std::set<std::int32_t> stopped_;
     std::vector<std::pair<std::string, bool>> answers_;
     std::vector<std::string> watched_;
+    std::map<std::int32_t, SmbSessionDetails> smb_sessions_;
 };
 
 }  // namespace vigie::guard

@@ -96,6 +96,9 @@ std::string write_blob_to(const std::string& journal, const JournalRecord& r) {
 bool selected(const RestoreOptions& o, const JournalRecord& r) {
     if (!o.actors.empty() && std::find(o.actors.begin(), o.actors.end(), r.actor) == o.actors.end())
         return false;
+    if (!o.clients.empty() &&
+        std::find(o.clients.begin(), o.clients.end(), r.client) == o.clients.end())
+        return false;
     if (o.since_ns >= 0 && r.time_ns < o.since_ns) return false;
     if (!o.path_prefix.empty()) {
         auto under = [&](const std::string& p) {
@@ -116,9 +119,9 @@ std::uint64_t RestoreReport::failures() const {
 }
 
 core::Result<RestoreReport> restore(const RestoreOptions& o) {
-    if (!o.all && o.actors.empty() && o.since_ns < 0 && o.path_prefix.empty())
+    if (!o.all && o.actors.empty() && o.clients.empty() && o.since_ns < 0 && o.path_prefix.empty())
         return core::fail(core::ErrorCode::kInvalidArgument,
-                          "say what to restore: --actor, --since, --path or --all");
+                          "say what to restore: --actor, --client, --since, --path or --all");
     auto journal = read_journal(o.journal + "/journal.log");
     if (!journal) return journal.error();
     RestoreReport report;
@@ -229,6 +232,7 @@ core::Result<std::vector<ActorSummary>> summarise_journal(const std::string& jou
     for (const JournalRecord& r : contents->records) {
         ActorSummary& a = by_actor[r.actor];
         a.actor = r.actor;
+        if (!r.client.empty()) a.client = r.client;
         if (a.first_ns == 0) a.first_ns = r.time_ns;
         a.last_ns = r.time_ns;
         switch (r.op) {

@@ -18,12 +18,13 @@
 namespace vigie::guard {
 
 struct RestoreOptions {
-    std::string journal;              ///< the guard's journal directory
-    std::vector<std::string> actors;  ///< only these actors (empty: any)
-    std::int64_t since_ns = -1;       ///< only records at or after this Unix time
-    std::string path_prefix;          ///< only records about paths under this prefix
-    bool all = false;                 ///< no filter (required when none is given)
-    bool dry_run = false;             ///< say what would be done, do nothing
+    std::string journal;               ///< the guard's journal directory
+    std::vector<std::string> actors;   ///< only these actors (empty: any)
+    std::vector<std::string> clients;  ///< only SMB sessions of these client addresses (empty: any)
+    std::int64_t since_ns = -1;        ///< only records at or after this Unix time
+    std::string path_prefix;           ///< only records about paths under this prefix
+    bool all = false;                  ///< no filter (required when none is given)
+    bool dry_run = false;              ///< say what would be done, do nothing
 };
 
 struct RestoreStep {
@@ -46,6 +47,7 @@ core::Result<RestoreReport> restore(const RestoreOptions& options);
 /// Lines of `vigie journal`: per actor, its records, files and the bytes kept.
 struct ActorSummary {
     std::string actor;
+    std::string client;  ///< SMB client address ("" for a local process)
     std::int64_t first_ns = 0, last_ns = 0;
     std::uint64_t contents = 0, creates = 0, renames = 0, deletes = 0, skipped = 0;
     std::uint64_t content_bytes = 0;  ///< sizes of the files whose content was kept

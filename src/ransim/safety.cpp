@@ -367,10 +367,18 @@ core::Result<void> CorpusRoot::rename_file(std::string_view from, std::string_vi
         }
     }
     if (::renameat2(from_dir->get(), from_leaf.c_str(), to_dir->get(), to_leaf.c_str(),
-                    replace ? 0 : RENAME_NOREPLACE) != 0) {
-        return system_error(from_path, fmt::format("cannot rename to {}", to), errno);
+                    replace ? 0 : RENAME_NOREPLACE) == 0)
+        return {};
+    // Filesystems without RENAME_NOREPLACE (FUSE mounts of an SMB share among them) refuse
+    // the flag itself: look first, then rename. The gap between the two is the corpus's own.
+    if (errno == EINVAL && !replace) {
+        struct stat st {};
+        if (::fstatat(to_dir->get(), to_leaf.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+            return system_error(from_path, fmt::format("cannot rename to {}", to), EEXIST);
+        if (::renameat(from_dir->get(), from_leaf.c_str(), to_dir->get(), to_leaf.c_str()) == 0)
+            return {};
     }
-    return {};
+    return system_error(from_path, fmt::format("cannot rename to {}", to), errno);
 }
 
 core::Result<void> CorpusRoot::remove_file(std::string_view relative) const {
