@@ -15,6 +15,9 @@ packages=(
   # give a working `soffice --headless --convert-to`; fonts-dejavu-core for its PDF export)
   libreoffice-core-nogui libreoffice-writer-nogui libreoffice-calc-nogui fonts-dejavu-core
   imagemagick p7zip-full gnupg rsync git sqlite3 fio samba smbclient tar findutils
+  # SMB lab (tests/guard/smb/lab.sh): clients mount the share with smbnetfs (FUSE), the guard
+  # blocks a client with nftables, namespaces come from iproute2, nsenter from util-linux
+  smbnetfs fuse3 nftables iproute2 util-linux
 )
 
 missing=()

@@ -119,6 +119,15 @@ Actor* Engine::actor_of(std::int32_t pid, bool refresh, const std::string& path)
     // second, /proc is not read again for every file a process opens.
     if (cached == processes_.end() || (refresh && now - cached->second.seen_ns > 1'000'000'000)) {
         if (auto info = source_.process(pid)) {
+            // The same process read again while it exits (a worker just killed) has lost its
+            // executable link and its sockets: it stays the SMB worker it was, or its queued
+            // events would fall to the file server's whole process group.
+            if (cached != processes_.end() && cached->second.info.smb_worker &&
+                cached->second.info.start_ticks == info->start_ticks) {
+                info->smb_worker = true;
+                if (info->smb_client.address.empty())
+                    info->smb_client = cached->second.info.smb_client;
+            }
             if (processes_.size() > 65536) processes_.clear();
             cached = processes_.insert_or_assign(pid, KnownProcess{std::move(*info), now}).first;
         }
@@ -140,8 +149,9 @@ Actor* Engine::actor_of(std::int32_t pid, bool refresh, const std::string& path)
         known = false;
     }
     if (info.process_group <= 0) info.process_group = pid;
-    // A Samba worker serves one client connection; its group is the whole file server's.
-    if (info.smb_worker) info.process_group = pid;
+    // A Samba worker serves one client connection; its group is the whole file server's. Its
+    // threads (Samba does I/O in a thread pool) are the one worker.
+    if (info.smb_worker) info.process_group = info.process > 0 ? info.process : pid;
     if (!info.executable.empty() && !allow_.empty() && !info.smb_worker) {
         auto [verdict, inserted] = trusted_.try_emplace(info.executable, false);
         if (inserted) verdict->second = allow_.trusts(info.executable);
@@ -150,8 +160,8 @@ Actor* Engine::actor_of(std::int32_t pid, bool refresh, const std::string& path)
     auto [it, created] = actors_.try_emplace(info.process_group);
     Actor& actor = it->second;
     if (created && info.smb_worker) {
-        actor.id = fmt::format("smb-{}-{}", pid, info.start_ticks);
-        actor.process_group = pid;
+        actor.id = fmt::format("smb-{}-{}", info.process_group, info.start_ticks);
+        actor.process_group = info.process_group;
         actor.smb = true;
         actor.client = info.smb_client;
         // The worker's uid is Samba's (root, or whichever user it switched to for a

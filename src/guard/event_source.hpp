@@ -22,7 +22,8 @@ namespace vigie::guard {
 
 /// What the guard knows of a process: enough to group it with its job and its user.
 struct ProcessInfo {
-    std::int32_t pid = 0;
+    std::int32_t pid = 0;      ///< as the event gave it: a thread id for permission events
+    std::int32_t process = 0;  ///< the thread group (the process) it belongs to; 0: `pid`
     std::int32_t parent = 0;
     std::int32_t process_group = 0;
     std::int32_t session = 0;

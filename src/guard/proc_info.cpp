@@ -59,13 +59,17 @@ std::optional<ProcessInfo> read_process_info(std::int32_t pid) {
     info.start_ticks = start;
     std::snprintf(path, sizeof path, "/proc/%d/status", pid);
     const std::string status = slurp(path);
+    if (const auto tgid = status.find("Tgid:"); tgid != std::string::npos)
+        info.process =
+            static_cast<std::int32_t>(std::strtol(status.c_str() + tgid + 5, nullptr, 10));
     if (const auto uid = status.find("\nUid:"); uid != std::string::npos)
         info.uid = static_cast<std::uint32_t>(std::strtoul(status.c_str() + uid + 5, nullptr, 10));
     std::snprintf(path, sizeof path, "/proc/%d/exe", pid);
     char exe[4096];
     const ssize_t n = ::readlink(path, exe, sizeof exe - 1);
     if (n > 0) info.executable.assign(exe, static_cast<std::size_t>(n));
-    if (is_samba_server_program(info.executable)) {
+    if (is_samba_server_program(info.executable) ||
+        (info.executable.empty() && is_samba_server_name(info.command))) {
         info.smb_worker = true;
         if (auto client = samba_worker_client(pid)) info.smb_client = std::move(*client);
     }

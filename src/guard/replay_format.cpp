@@ -64,6 +64,7 @@ std::string process_line(const ProcessInfo& p, const SmbSessionDetails* session)
         p.pid, p.parent, p.process_group, p.session, p.uid, p.start_ticks);
     quoted(line, "exe", p.executable);
     quoted(line, "comm", p.command);
+    if (p.process != 0 && p.process != p.pid) line += fmt::format(",\"tgid\":{}", p.process);
     if (p.smb_worker) {
         line += fmt::format(",\"smb\":true,\"client_port\":{},\"local_port\":{}", p.smb_client.port,
                             p.smb_client.local_port);

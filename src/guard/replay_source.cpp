@@ -311,6 +311,7 @@ core::Result<std::unique_ptr<ReplaySource>> ReplaySource::load(const std::string
             p.start_ticks = static_cast<std::uint64_t>(integer("start"));
             p.executable = text("exe");
             p.command = text("comm");
+            p.process = static_cast<std::int32_t>(integer("tgid"));
             p.smb_worker = flag("smb", false);
             p.smb_client.address = text("client");
             p.smb_client.port = static_cast<std::uint16_t>(integer("client_port"));

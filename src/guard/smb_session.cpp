@@ -83,6 +83,10 @@ bool is_samba_server_program(std::string_view executable) {
     return name == "smbd";
 }
 
+bool is_samba_server_name(std::string_view command) {
+    return command == "smbd" || command.starts_with("smbd[");
+}
+
 std::optional<SmbClient> find_established_peer(std::string_view text,
                                                const std::set<std::uint64_t>& socket_inodes,
                                                bool ipv6) {

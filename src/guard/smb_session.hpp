@@ -37,6 +37,9 @@ struct SmbSessionDetails {
 
 /// Whether an executable path is Samba's file server (smbd).
 bool is_samba_server_program(std::string_view executable);
+/// The same from the process name (comm): what is left of a worker that is exiting, whose
+/// executable link /proc can no longer read.
+bool is_samba_server_name(std::string_view command);
 
 /// The established TCP peer of process `pid`, from /proc; nullopt for a process without one
 /// (smbd's parent, its helpers) or gone.

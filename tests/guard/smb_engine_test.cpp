@@ -84,6 +84,11 @@ TEST(SmbSession, OnlySmbdIsSambasFileServer) {
     EXPECT_FALSE(is_samba_server_program("/usr/sbin/smbd-notifyd"));
     EXPECT_FALSE(is_samba_server_program("/usr/bin/python3"));
     EXPECT_FALSE(is_samba_server_program(""));
+    // A worker that is exiting has no executable link left; its name still says smbd.
+    EXPECT_TRUE(is_samba_server_name("smbd"));
+    EXPECT_TRUE(is_samba_server_name("smbd[10.0.0.7]"));
+    EXPECT_FALSE(is_samba_server_name("smbd-notifyd"));
+    EXPECT_FALSE(is_samba_server_name("cleanupd"));
 }
 
 TEST(SmbSession, TheBlockScriptRejectsTheAddressForItsTime) {
@@ -181,6 +186,30 @@ TEST(GuardSmb, TheEncryptingClientsSessionAloneIsEndedAndItsAddressBlocked) {
     const std::string json = alert_to_json(a);
     EXPECT_NE(json.find("\"client\":\"10.231.0.2\""), std::string::npos);
     EXPECT_NE(alert_to_line(a).find("client 10.231.0.2"), std::string::npos);
+}
+
+TEST(GuardSmb, AWorkersThreadsAreOneSession) {
+    // Samba does I/O in a thread pool, and permission events name the thread.
+    SmbScenario run;
+    for (const std::int32_t tid : {511, 512, 513}) {
+        ProcessInfo thread = smb_worker(tid, "10.231.0.2");
+        thread.process = 501;
+        run.source.add_process(thread);
+    }
+    std::uint32_t seed = 7;
+    std::int32_t tid = 511;
+    for (const auto& [path, content] : run.documents) {
+        run.source.write(tid, path, random_bytes(content.size(), seed++));
+        tid = tid == 513 ? 511 : tid + 1;
+    }
+    run.go();
+    const auto alerts = run.ransomware();
+    ASSERT_EQ(alerts.size(), 1u);
+    EXPECT_EQ(alerts[0].actor, "smb-501-7511");
+    EXPECT_EQ(alerts[0].scope, "SMB session");
+    EXPECT_LE(run.changed(), 3);
+    EXPECT_TRUE(run.control.stopped(501));
+    EXPECT_TRUE(run.control.group_signals.empty());
 }
 
 TEST(GuardSmb, SessionsOfOneClientAddUpAsOneMachine) {
