@@ -43,7 +43,7 @@ struct Actor {
     // An SMB session: signalled alone (never its group), its client machine blocked.
     bool smb = false;
     SmbClient client;
-    SmbSessionDetails session;  ///< user and share, asked of Samba at the first evidence
+    SmbSessionDetails session;  ///< user and share, asked of Samba when it is stopped
     bool session_asked = false;
 
     /// Adds a change's evidence to the file at `path`; returns the points it added (reasons

@@ -119,6 +119,8 @@ class Engine {
                  const FsEvent& cause);
     /// The SMB side of contain(): the worker alone, the client blocked first.
     void end_session(Actor& actor, Alert& alert, const FsEvent& cause);
+    /// The user and share of an SMB actor's session, asked of Samba once.
+    void describe_session(Actor& actor);
     int window_sum(std::deque<Points>& points, std::int64_t now_ns) const;
     std::string root_of(const std::string& path) const;
 

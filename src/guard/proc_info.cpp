@@ -12,30 +12,26 @@
 #include "guard/smb_session.hpp"
 
 namespace vigie::guard {
-namespace {
 
-// Reads a small /proc file whole; empty when it cannot.
-std::string slurp(const char* path) {
-    const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+std::string read_proc_file(const std::string& path, std::size_t cap) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return {};
     std::string out;
-    char buffer[4096];
+    char buffer[16384];
     for (;;) {
         const ssize_t n = ::read(fd, buffer, sizeof buffer);
         if (n <= 0) break;
         out.append(buffer, static_cast<std::size_t>(n));
-        if (out.size() > 65536) break;
+        if (out.size() > cap) break;
     }
     ::close(fd);
     return out;
 }
 
-}  // namespace
-
 std::optional<ProcessInfo> read_process_info(std::int32_t pid) {
     char path[64];
     std::snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    const std::string stat = slurp(path);
+    const std::string stat = read_proc_file(path);
     // "pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime
     //  stime cutime cstime priority nice threads itrealvalue starttime ..."; comm may hold
     // spaces and parentheses, so fields are read after the last ')'.
@@ -58,7 +54,7 @@ std::optional<ProcessInfo> read_process_info(std::int32_t pid) {
     info.session = session;
     info.start_ticks = start;
     std::snprintf(path, sizeof path, "/proc/%d/status", pid);
-    const std::string status = slurp(path);
+    const std::string status = read_proc_file(path);
     if (const auto tgid = status.find("Tgid:"); tgid != std::string::npos)
         info.process =
             static_cast<std::int32_t>(std::strtol(status.c_str() + tgid + 5, nullptr, 10));
@@ -79,7 +75,7 @@ std::optional<ProcessInfo> read_process_info(std::int32_t pid) {
 bool open_asks_for_write(std::int32_t tid) {
     char path[64];
     std::snprintf(path, sizeof path, "/proc/%d/syscall", tid);
-    const std::string line = slurp(path);
+    const std::string line = read_proc_file(path);
     // "257 0xffffff9c 0x7ffc... 0x241 0x1b6 ...": the number, then the arguments in hex.
     unsigned long long args[4] = {};
     long number = -1;

@@ -3,10 +3,14 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "guard/event_source.hpp"
 
 namespace vigie::guard {
+
+/// Reads a small /proc file whole (at most about `cap` bytes); empty when it cannot.
+std::string read_proc_file(const std::string& path, std::size_t cap = 65536);
 
 /// Reads /proc/PID/stat, status and exe; nullopt when the process is gone.
 std::optional<ProcessInfo> read_process_info(std::int32_t pid);

@@ -12,25 +12,11 @@
 #include <cstdio>
 #include <vector>
 
+#include "guard/proc_info.hpp"
 #include "guard/subprocess.hpp"
 
 namespace vigie::guard {
 namespace {
-
-std::string slurp(const std::string& path, std::size_t cap) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return {};
-    std::string out;
-    char buffer[16384];
-    for (;;) {
-        const ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n <= 0) break;
-        out.append(buffer, static_cast<std::size_t>(n));
-        if (out.size() > cap) break;
-    }
-    ::close(fd);
-    return out;
-}
 
 bool parse_hex(std::string_view text, std::uint32_t& out) {
     const auto r = std::from_chars(text.data(), text.data() + text.size(), out, 16);
@@ -131,14 +117,14 @@ std::optional<SmbClient> samba_worker_client(std::int32_t pid) {
     // The worker's own view of the network: right in whatever namespace Samba runs.
     for (const bool ipv6 : {false, true}) {
         const std::string table =
-            slurp(fmt::format("/proc/{}/net/{}", pid, ipv6 ? "tcp6" : "tcp"), 16u << 20);
+            read_proc_file(fmt::format("/proc/{}/net/{}", pid, ipv6 ? "tcp6" : "tcp"), 16u << 20);
         if (auto peer = find_established_peer(table, sockets, ipv6)) return peer;
     }
     return std::nullopt;
 }
 
 std::string samba_config_of(std::int32_t pid) {
-    const std::string cmdline = slurp(fmt::format("/proc/{}/cmdline", pid), 65536);
+    const std::string cmdline = read_proc_file(fmt::format("/proc/{}/cmdline", pid), 65536);
     std::vector<std::string_view> args;
     for (std::size_t pos = 0; pos < cmdline.size();) {
         auto end = cmdline.find('\0', pos);

@@ -8,7 +8,8 @@
 //    inodes, the worker's own /proc/PID/net/tcp{,6} (its network namespace) gives the peer.
 //    Cheap enough for the first event of every worker.
 //  - The user and the share come from Samba's state, `smbstatus --json` with the worker's own
-//    configuration file: about 80 ms, so asked once per session, when it first shows evidence.
+//    configuration file: about 80 ms, so asked once per session, when the guard has stopped
+//    it (its session is still registered then; no other writer waits for the answer).
 #pragma once
 
 #include <chrono>

@@ -128,6 +128,19 @@ class GuardProcess {
     std::string ready_, log_, alerts_;
 };
 
+/// Every strategy of `vigie ransim` (src/ransim/strategies.cpp), for parameterised tests.
+inline const std::vector<std::string> kSimulatorStrategies = {"in-place",
+                                                              "copy-delete",
+                                                              "rename-overwrite",
+                                                              "intermittent-16",
+                                                              "intermittent-head",
+                                                              "intermittent-skip-header",
+                                                              "base64",
+                                                              "multi-process",
+                                                              "slow",
+                                                              "mmap",
+                                                              "clop"};
+
 /// Test names from string parameters: "multi-process" -> "multi_process".
 struct DashesToUnderscores {
     std::string operator()(const ::testing::TestParamInfo<std::string>& info) const {

@@ -183,11 +183,7 @@ TEST_P(SmbStrategy, TheAttackingSessionIsEndedAndBlockedTheOtherClientWorksOn) {
     if (left != 0) generate();
 }
 
-INSTANTIATE_TEST_SUITE_P(Guard, SmbStrategy,
-                         ::testing::Values("in-place", "copy-delete", "rename-overwrite",
-                                           "intermittent-16", "intermittent-head",
-                                           "intermittent-skip-header", "base64", "multi-process",
-                                           "slow", "mmap", "clop"),
+INSTANTIATE_TEST_SUITE_P(Guard, SmbStrategy, ::testing::ValuesIn(kSimulatorStrategies),
                          DashesToUnderscores());
 
 }  // namespace

@@ -104,11 +104,7 @@ TEST_P(SimulatorStrategy, IsDetectedAndStoppedWithinAFewFiles) {
     if (left != 0) generate();
 }
 
-INSTANTIATE_TEST_SUITE_P(Guard, SimulatorStrategy,
-                         ::testing::Values("in-place", "copy-delete", "rename-overwrite",
-                                           "intermittent-16", "intermittent-head",
-                                           "intermittent-skip-header", "base64", "multi-process",
-                                           "slow", "mmap", "clop"),
+INSTANTIATE_TEST_SUITE_P(Guard, SimulatorStrategy, ::testing::ValuesIn(kSimulatorStrategies),
                          DashesToUnderscores());
 
 }  // namespace
