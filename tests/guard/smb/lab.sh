@@ -135,9 +135,10 @@ up() {
   guest ok = yes
   force user = root
 EOF
-    in_ns "$server_ns" smbd --foreground --no-process-group -s "$dir/samba/smb.conf" \
+    # In a session of its own, as a service manager starts it: on SIGTERM smbd signals its
+    # whole process group, which must not be whoever ran this script.
+    in_ns "$server_ns" setsid smbd --foreground --no-process-group -s "$dir/samba/smb.conf" \
         </dev/null >"$dir/samba/smbd.out" 2>&1 &
-    echo $! >"$dir/samba/smbd.pid"
     for _ in $(seq 100); do
         in_ns "$client_a_ns" smbclient -N "//$SERVER_A/share" -c 'ls' -t 2 >/dev/null 2>&1 && break
         sleep 0.1
@@ -160,19 +161,14 @@ down_network() {
 down() {
     unmount "$dir/mnt-a"
     unmount "$dir/mnt-b"
-    if [[ -f $dir/samba/smbd.pid ]]; then
-        local pid
-        pid=$(cat "$dir/samba/smbd.pid")
-        # smbd and every worker it forked (they share the lab's smbd as parent).
-        pkill -TERM -f "smbd --foreground --no-process-group -s $dir/samba/smb.conf" 2>/dev/null || true
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 50); do
-            pgrep -f "smbd --foreground --no-process-group -s $dir/samba/smb.conf" >/dev/null || break
-            sleep 0.1
-        done
-        pkill -KILL -f "smbd --foreground --no-process-group -s $dir/samba/smb.conf" 2>/dev/null || true
-        rm -f "$dir/samba/smbd.pid"
-    fi
+    # smbd and every worker it forked (their command lines name the lab's configuration).
+    local pattern="smbd --foreground --no-process-group -s $dir/samba/smb.conf"
+    pkill -TERM -f "$pattern" 2>/dev/null || true
+    for _ in $(seq 50); do
+        pgrep -f "$pattern" >/dev/null || break
+        sleep 0.1
+    done
+    pkill -KILL -f "$pattern" 2>/dev/null || true
     down_network
 }
 
