@@ -28,6 +28,13 @@ void close_fd(int& fd) {
     fd = -1;
 }
 
+void close_pipes(int (&in)[2], int (&out)[2], int (&err)[2]) {
+    for (int* pipe : {in, out, err}) {
+        close_fd(pipe[0]);
+        close_fd(pipe[1]);
+    }
+}
+
 }  // namespace
 
 core::Result<ProgramRun> run_program(const std::vector<std::string>& argv,
@@ -38,7 +45,7 @@ core::Result<ProgramRun> run_program(const std::vector<std::string>& argv,
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 ||
         ::pipe2(err, O_CLOEXEC) != 0) {
         const int e = errno;
-        for (int* p : {in, out, err}) close_fd(p[0]), close_fd(p[1]);
+        close_pipes(in, out, err);
         return core::fail(core::ErrorCode::kIo,
                           fmt::format("{}: pipe: {}", name, std::strerror(e)));
     }
@@ -52,7 +59,7 @@ core::Result<ProgramRun> run_program(const std::vector<std::string>& argv,
         netns = ::open(ns.c_str(), O_RDONLY | O_CLOEXEC);
         if (netns < 0) {
             const int e = errno;
-            for (int* p : {in, out, err}) close_fd(p[0]), close_fd(p[1]);
+            close_pipes(in, out, err);
             return core::fail(core::ErrorCode::kIo,
                               fmt::format("{}: {}: {}", name, ns, std::strerror(e)));
         }
@@ -60,7 +67,7 @@ core::Result<ProgramRun> run_program(const std::vector<std::string>& argv,
     const pid_t child = ::fork();
     if (child < 0) {
         const int e = errno;
-        for (int* p : {in, out, err}) close_fd(p[0]), close_fd(p[1]);
+        close_pipes(in, out, err);
         close_fd(netns);
         return core::fail(core::ErrorCode::kIo,
                           fmt::format("{}: fork: {}", name, std::strerror(e)));

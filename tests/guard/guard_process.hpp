@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -127,6 +128,28 @@ class GuardProcess {
     int status_ = -1;
     std::string ready_, log_, alerts_;
 };
+
+/// Whether a raw wait status is a normal exit with status 0.
+inline bool exited_ok(int status) {
+    return status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/// A fresh `vigie ransim` corpus in `dir` (removed first); false when generate failed.
+inline bool generate_corpus(const std::filesystem::path& dir, int files, int seed) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    return exited_ok(run_job({kVigieBinary, "ransim", "generate", dir.string(), "--files",
+                              std::to_string(files), "--seed", std::to_string(seed)},
+                             std::chrono::seconds(120)));
+}
+
+/// The per-strategy count of changed files, printed at the end of a suite.
+inline void print_files_changed(const char* title, const std::map<std::string, int>& changed) {
+    if (changed.empty()) return;
+    std::printf("%s\n", title);
+    for (const auto& [strategy, count] : changed)
+        std::printf("  %-26s %d\n", strategy.c_str(), count);
+}
 
 /// Every strategy of `vigie ransim` (src/ransim/strategies.cpp), for parameterised tests.
 inline const std::vector<std::string> kSimulatorStrategies = {"in-place",

@@ -31,10 +31,6 @@ const std::string kBenignClient =
     std::string(VIGIE_SOURCE_DIR) + "/tests/guard/smb/benign_client.sh";
 constexpr const char* kAttacker = "10.231.0.2";
 
-bool exited_ok(int status) {
-    return status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 class SmbStrategy : public ::testing::TestWithParam<std::string> {
   protected:
     static void SetUpTestSuite() {
@@ -67,17 +63,10 @@ class SmbStrategy : public ::testing::TestWithParam<std::string> {
                     (base_ / "lab.log").string());
         std::error_code ec;
         fs::remove_all(base_, ec);
-        if (!changed_.empty()) std::printf("files changed before the session was ended (SMB):\n");
-        for (const auto& [strategy, changed] : changed_)
-            std::printf("  %-26s %d\n", strategy.c_str(), changed);
+        print_files_changed("files changed before the session was ended (SMB):", changed_);
     }
     static void generate() {
-        std::error_code ec;
-        fs::remove_all(corpus(), ec);
-        const int status = run_job({kVigieBinary, "ransim", "generate", corpus().string(),
-                                    "--files", std::to_string(kCorpusFiles), "--seed", "17"},
-                                   std::chrono::seconds(120));
-        ASSERT_TRUE(exited_ok(status)) << "ransim generate failed";
+        ASSERT_TRUE(generate_corpus(corpus(), kCorpusFiles, 17)) << "ransim generate failed";
         original_ = tree_hashes(corpus(), ".vigie-ransim");
     }
     static fs::path lab() { return base_ / "lab"; }

@@ -33,17 +33,10 @@ class SimulatorStrategy : public ::testing::TestWithParam<std::string> {
     static void TearDownTestSuite() {
         std::error_code ec;
         fs::remove_all(base_, ec);
-        std::printf("files changed before containment, per strategy:\n");
-        for (const auto& [strategy, changed] : changed_)
-            std::printf("  %-26s %d\n", strategy.c_str(), changed);
+        print_files_changed("files changed before containment, per strategy:", changed_);
     }
     static void generate() {
-        std::error_code ec;
-        fs::remove_all(corpus(), ec);
-        const int status = run_job({kVigieBinary, "ransim", "generate", corpus().string(),
-                                    "--files", std::to_string(kCorpusFiles), "--seed", "11"},
-                                   std::chrono::seconds(120));
-        ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "ransim generate failed";
+        ASSERT_TRUE(generate_corpus(corpus(), kCorpusFiles, 11)) << "ransim generate failed";
         original_ = tree_hashes(corpus(), ".vigie-ransim");
     }
     static fs::path corpus() { return base_ / "corpus"; }
