@@ -18,8 +18,10 @@ if [ ${#docs[@]} -eq 0 ]; then
   printf 'Document confidentiel\n' >"$tree/Documents/confidentiel.txt"
   docs=("$tree/Documents/confidentiel.txt")
 fi
+# The readers take the whole input (no `head`, no `exit` in awk): with pipefail, a writer cut
+# off early dies of SIGPIPE and fails the script.
 doc=$(for f in "${docs[@]}"; do printf '%s\t%s\n' "$(stat -c %s "$f")" "$f"; done |
-  sort -t "$(printf '\t')" -k1,1nr -k2 | head -n 1 | cut -f2-)
+  sort -t "$(printf '\t')" -k1,1nr -k2 | awk 'NR == 1 { print substr($0, index($0, "\t") + 1) }')
 
 export GNUPGHOME=$work/gnupg
 rm -rf "$GNUPGHOME"
@@ -35,7 +37,7 @@ gpg_batch() { gpg --batch --yes --quiet --no-tty --pinentry-mode loopback "$@"; 
 recipient='Secretariat de direction <secretariat@hopital.example>'
 gpg_batch --passphrase '' --quick-generate-key "$recipient" ed25519 sign never 2>/dev/null ||
   fail "key generation failed"
-fpr=$(gpg_batch --with-colons --list-keys "$recipient" 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }')
+fpr=$(gpg_batch --with-colons --list-keys "$recipient" 2>/dev/null | awk -F: '$1 == "fpr" && !found { print $10; found = 1 }')
 gpg_batch --passphrase '' --quick-add-key "$fpr" cv25519 encr never 2>/dev/null ||
   fail "encryption subkey generation failed"
 
