@@ -51,8 +51,10 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
     return out;
 }
 
+}  // namespace
+
 // What to do now, in the words of someone who has to pull the cable.
-std::string advice(const HostReport& h, Language lang) {
+std::string host_advice(const HostReport& h, Language lang) {
     const std::string accounts = h.accounts.empty()
                                      ? (french(lang) ? "voir ci-dessous" : "see below")
                                      : join(h.accounts, ", ");
@@ -104,8 +106,6 @@ std::string advice(const HostReport& h, Language lang) {
     }
     return {};
 }
-
-}  // namespace
 
 std::optional<Language> parse_language(std::string_view text) {
     if (text == "en" || text == "english") return Language::kEnglish;
@@ -192,7 +192,7 @@ std::string render_hosts_text(const HostPicture& picture, Language lang, std::si
                   "{}",
              h.score, h.detections, h.by_level[4], h.by_level[3], h.by_level[2], h.by_level[1],
              h.by_level[0], span(h.first, h.last));
-        if (const std::string a = advice(h, lang); !a.empty()) {
+        if (const std::string a = host_advice(h, lang); !a.empty()) {
             line(out, fr ? "   Que faire : {}" : "   What to do: {}", a);
         }
         line(out, fr ? "   Chemin vers le rançongiciel :" : "   Path to ransomware:");
@@ -237,6 +237,71 @@ std::string render_hosts_text(const HostPicture& picture, Language lang, std::si
     return out;
 }
 
+void append_host_json(std::string& out, const HostReport& h, std::string_view trailing_members) {
+    auto str = [&](std::string_view key, std::string_view value) {
+        out += '"';
+        out += key;
+        out += "\":";
+        core::append_json_string(out, value);
+    };
+    out += "{\"type\":\"host\",";
+    str("host", h.host);
+    out += ',';
+    str("urgency", urgency_label(h.urgency, Language::kEnglish));
+    fmt::format_to(std::back_inserter(out), ",\"urgency_rank\":{},\"emergency\":{},",
+                   static_cast<int>(h.urgency), is_emergency(h.urgency));
+    str("emergency_since", iso(h.emergency_since));
+    fmt::format_to(std::back_inserter(out), ",\"score\":{},\"detections\":{},", h.score,
+                   h.detections);
+    str("first", iso(h.first));
+    out += ',';
+    str("last", iso(h.last));
+    const auto furthest = h.furthest();
+    out += ',';
+    str("stage", furthest ? stage_name(*furthest, Language::kEnglish) : "");
+    out += ",\"stages\":[";
+    bool first = true;
+    for (std::size_t s = 0; s < kStageCount; ++s) {
+        const StageSeen& seen = h.stages[s];
+        if (!seen.reached) continue;
+        if (!first) out += ',';
+        first = false;
+        out += '{';
+        str("stage", stage_name(static_cast<Stage>(s), Language::kEnglish));
+        out += ',';
+        str("first", iso(seen.first));
+        out += ',';
+        str("last", iso(seen.last));
+        fmt::format_to(std::back_inserter(out), ",\"detections\":{},", seen.detections);
+        str("max_level", sigma::level_name(seen.max_level));
+        out += ",\"rules\":[";
+        for (std::size_t r = 0; r < seen.rules.size(); ++r) {
+            if (r > 0) out += ',';
+            core::append_json_string(out, seen.rules[r]);
+        }
+        out += "]}";
+    }
+    out += "],\"tactics\":[";
+    for (std::size_t t = 0; t < h.tactics.size(); ++t) {
+        if (t > 0) out += ',';
+        out += '{';
+        str("tactic", h.tactics[t].tactic);
+        out += ',';
+        str("first", iso(h.tactics[t].first));
+        out += ',';
+        str("last", iso(h.tactics[t].last));
+        fmt::format_to(std::back_inserter(out), ",\"detections\":{}}}", h.tactics[t].detections);
+    }
+    out += "],\"accounts\":[";
+    for (std::size_t a = 0; a < h.accounts.size(); ++a) {
+        if (a > 0) out += ',';
+        core::append_json_string(out, h.accounts[a]);
+    }
+    out += ']';
+    out += trailing_members;
+    out += '}';
+}
+
 std::string render_hosts_jsonl(const HostPicture& picture) {
     std::string out;
     auto str = [&](std::string_view key, std::string_view value) {
@@ -246,61 +311,8 @@ std::string render_hosts_jsonl(const HostPicture& picture) {
         core::append_json_string(out, value);
     };
     for (const HostReport& h : picture.hosts) {
-        out += "{\"type\":\"host\",";
-        str("host", h.host);
-        out += ',';
-        str("urgency", urgency_label(h.urgency, Language::kEnglish));
-        fmt::format_to(std::back_inserter(out), ",\"urgency_rank\":{},\"emergency\":{},",
-                       static_cast<int>(h.urgency), is_emergency(h.urgency));
-        str("emergency_since", iso(h.emergency_since));
-        fmt::format_to(std::back_inserter(out), ",\"score\":{},\"detections\":{},", h.score,
-                       h.detections);
-        str("first", iso(h.first));
-        out += ',';
-        str("last", iso(h.last));
-        const auto furthest = h.furthest();
-        out += ',';
-        str("stage", furthest ? stage_name(*furthest, Language::kEnglish) : "");
-        out += ",\"stages\":[";
-        bool first = true;
-        for (std::size_t s = 0; s < kStageCount; ++s) {
-            const StageSeen& seen = h.stages[s];
-            if (!seen.reached) continue;
-            if (!first) out += ',';
-            first = false;
-            out += '{';
-            str("stage", stage_name(static_cast<Stage>(s), Language::kEnglish));
-            out += ',';
-            str("first", iso(seen.first));
-            out += ',';
-            str("last", iso(seen.last));
-            fmt::format_to(std::back_inserter(out), ",\"detections\":{},", seen.detections);
-            str("max_level", sigma::level_name(seen.max_level));
-            out += ",\"rules\":[";
-            for (std::size_t r = 0; r < seen.rules.size(); ++r) {
-                if (r > 0) out += ',';
-                core::append_json_string(out, seen.rules[r]);
-            }
-            out += "]}";
-        }
-        out += "],\"tactics\":[";
-        for (std::size_t t = 0; t < h.tactics.size(); ++t) {
-            if (t > 0) out += ',';
-            out += '{';
-            str("tactic", h.tactics[t].tactic);
-            out += ',';
-            str("first", iso(h.tactics[t].first));
-            out += ',';
-            str("last", iso(h.tactics[t].last));
-            fmt::format_to(std::back_inserter(out), ",\"detections\":{}}}",
-                           h.tactics[t].detections);
-        }
-        out += "],\"accounts\":[";
-        for (std::size_t a = 0; a < h.accounts.size(); ++a) {
-            if (a > 0) out += ',';
-            core::append_json_string(out, h.accounts[a]);
-        }
-        out += "]}\n";
+        append_host_json(out, h);
+        out += '\n';
     }
     for (const LateralEdge& e : picture.edges) {
         out += "{\"type\":\"lateral_edge\",";

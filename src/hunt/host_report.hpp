@@ -30,6 +30,14 @@ std::string render_hosts_text(const HostPicture& picture, Language lang, std::si
 std::string render_hosts_brief(const HostPicture& picture, Language lang,
                                std::size_t max_hosts = 8);
 
+/// What to do now about this host, in words an IT team can act on (empty for kNone).
+std::string host_advice(const HostReport& host, Language lang);
+
+/// One host as the JSON object `--hosts --format jsonl` writes (no newline);
+/// `trailing_members` (e.g. `,"advice_en":"..."`) is added verbatim before the closing brace.
+void append_host_json(std::string& out, const HostReport& host,
+                      std::string_view trailing_members = {});
+
 /// One JSON object per host ("type":"host"), then one per lateral edge ("type":"lateral_edge").
 std::string render_hosts_jsonl(const HostPicture& picture);
 

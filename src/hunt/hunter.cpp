@@ -1,13 +1,11 @@
 #include "hunt/hunter.hpp"
 
 #include <algorithm>
-#include <unordered_map>
 
 #include "core/ordered_parallel.hpp"
 #include "evtx/file_reader.hpp"
-#include "hunt/correlator.hpp"
 #include "hunt/json_source.hpp"
-#include "hunt/key_fields.hpp"
+#include "hunt/event_matcher.hpp"
 
 namespace vigie::hunt {
 namespace {
@@ -15,91 +13,39 @@ namespace {
 // A file this large is split by chunks over all threads rather than given to one thread.
 constexpr std::uint64_t kLargeFileBytes = 16u << 20;
 
-struct Shared {
-    const sigma::RuleSet& rules;
-    const HuntOptions& options;
-    std::vector<std::vector<std::string>> key_fields;  // per rule form
-    std::vector<char> correlated;                      // per rule form: read by a correlation
-};
-
+// Counts what the hunt's options leave out, then hands the event to the shared matcher.
 class Worker {
   public:
-    explicit Worker(const Shared& shared) : shared_(shared), matcher_(shared.rules) {}
+    Worker(const MatchPlan& plan, const HuntOptions& options)
+        : options_(options), matcher_(plan) {}
 
     // Matches one event; appends its detections to `out`.
     void process(const core::Event& e, std::uint32_t file, std::uint64_t order,
                  std::vector<Detection>& out) {
-        const HuntOptions& o = shared_.options;
-        if (e.timestamp != 0 &&
-            ((o.from && e.timestamp < *o.from) || (o.to && e.timestamp > *o.to))) {
+        if (e.timestamp != 0 && ((options_.from && e.timestamp < *options_.from) ||
+                                 (options_.to && e.timestamp > *options_.to))) {
             ++outside_range_;
             return;
         }
         ++events_;
-        channel_.clear();
-        const core::Value* channel = e.field("Channel");
-        if (channel != nullptr) channel->append_text(channel_);
-        std::int64_t event_id = -1;
-        if (const core::Value* id = e.field("EventID")) event_id = id->to_int().value_or(-1);
-        count_type(event_id);
-        matcher_.match(e, channel_, event_id, hits_);
-        for (const sigma::CompiledRule* rule : hits_) {
-            // Correlations read a rule's detections whatever the level shown.
-            if (rule->info->level < o.min_level && shared_.correlated[rule->index] == 0) continue;
-            Detection d;
-            d.timestamp = e.timestamp;
-            // EventRecordID as Windows shows it; the EVTX record header's number only when the
-            // event has none (files cut out of larger logs renumber their headers).
-            d.record_id = e.record_id;
-            if (const core::Value* id = e.field("EventRecordID")) {
-                if (auto n = id->to_int(); n && *n >= 0)
-                    d.record_id = static_cast<std::uint64_t>(*n);
-            }
-            d.event_id = event_id;
-            d.rule = rule->index;
-            d.file = file;
-            d.order = order;
-            d.channel = channel_;
-            if (const core::Value* computer = e.field("Computer")) d.computer = computer->text();
-            extract_key_fields(e, shared_.key_fields[rule->index], d.fields);
-            out.push_back(std::move(d));
-        }
+        matcher_.process(e, file, order, out);
     }
 
     void merge_into(HuntStats& stats) {
         stats.events += events_;
         stats.events_outside_range += outside_range_;
-        stats.rule_evaluations += matcher_.evaluations();
-        for (auto& [key, count] : types_) {
-            const std::size_t sep = key.rfind('\0');
-            const std::int64_t id = std::stoll(key.substr(sep + 1));
-            stats.event_types[{key.substr(0, sep), id}] += count;
-        }
-        types_.clear();
+        stats.rule_evaluations += matcher_.rule_evaluations() - evaluations_taken_;
+        evaluations_taken_ = matcher_.rule_evaluations();
+        matcher_.take_event_types(stats.event_types);
         events_ = outside_range_ = 0;
     }
 
   private:
-    void count_type(std::int64_t event_id) {
-        key_.assign(channel_);
-        key_.push_back('\0');
-        key_.append(std::to_string(event_id));
-        auto it = types_.find(key_);
-        if (it != types_.end()) {
-            ++it->second;
-        } else {
-            types_.emplace(key_, 1);
-        }
-    }
-
-    const Shared& shared_;
-    sigma::RuleMatcher matcher_;
-    std::vector<const sigma::CompiledRule*> hits_;
-    std::string channel_;
-    std::string key_;
-    std::unordered_map<std::string, std::uint64_t> types_;
+    const HuntOptions& options_;
+    EventMatcher matcher_;
     std::uint64_t events_ = 0;
     std::uint64_t outside_range_ = 0;
+    std::uint64_t evaluations_taken_ = 0;
 };
 
 struct FileResult {
@@ -167,19 +113,10 @@ FileResult hunt_small_file(const InputFile& input, std::uint32_t index, Worker& 
 HuntStats run_hunt(const sigma::RuleSet& rules, const std::vector<InputFile>& inputs,
                    const HuntOptions& options,
                    const std::function<void(Detection&&)>& on_detection) {
-    Shared shared{rules, options, {}, {}};
-    for (const auto& rule : rules.rules()) {
-        std::vector<std::string> names = key_field_names(*rule, rules.field_names());
-        for (std::string& extra : correlation_field_names(rules, rule->index)) {
-            if (std::find(names.begin(), names.end(), extra) == names.end())
-                names.push_back(std::move(extra));
-        }
-        shared.key_fields.push_back(std::move(names));
-        shared.correlated.push_back(rules.correlation_uses(rule->index).empty() ? 0 : 1);
-    }
+    const MatchPlan plan(rules, options.min_level);
     const unsigned threads = evtx::resolve_threads(options.threads);
     std::vector<std::unique_ptr<Worker>> workers;
-    for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(shared));
+    for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(plan, options));
 
     HuntStats stats;
     auto deliver = [&](FileResult&& r, std::uint64_t size) {

@@ -18,6 +18,7 @@
 
 #include "core/time.hpp"
 #include "hunt/detection.hpp"
+#include "hunt/event_matcher.hpp"
 #include "hunt/input_files.hpp"
 #include "sigma/rule_set.hpp"
 
@@ -47,9 +48,6 @@ struct FileReport {
     std::optional<core::Error> error;   ///< the file could not be read at all
     std::vector<std::string> problems;  ///< first problems met inside the file
 };
-
-/// (channel, event ID) -> number of events, for the coverage part of the summary.
-using EventTypeCounts = std::map<std::pair<std::string, std::int64_t>, std::uint64_t>;
 
 struct HuntStats {
     std::vector<FileReport> files;

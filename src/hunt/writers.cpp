@@ -11,13 +11,6 @@ const sigma::RuleInfo& rule_of(const WriterContext& c, const Detection& d) {
     return c.rules->rule_info(d.rule);
 }
 
-// What produced a detection: the rule form's event source ("sysmon-1", "security-4688") or
-// "correlation".
-std::string_view rule_source(const WriterContext& c, const Detection& d) {
-    if (d.rule < c.rules->rules().size()) return c.rules->rules()[d.rule]->target;
-    return "correlation";
-}
-
 std::string join_tags(const sigma::RuleInfo& info) {
     std::string out;
     for (const std::string& t : info.attack_tags()) {
@@ -52,43 +45,8 @@ class JsonlWriter : public BufferedWriter {
   public:
     using BufferedWriter::BufferedWriter;
     void write(const Detection& d) override {
-        const sigma::RuleInfo& info = rule_of(context_, d);
-        std::string& b = buffer_;
-        b += "{\"timestamp\":";
-        core::append_json_string(b,
-                                 d.timestamp != 0 ? core::format_iso8601_micros(d.timestamp) : "");
-        b += ",\"computer\":";
-        core::append_json_string(b, d.computer);
-        b += ",\"channel\":";
-        core::append_json_string(b, d.channel);
-        fmt::format_to(std::back_inserter(b),
-                       ",\"event_id\":{},\"record_id\":{},\"level\":", d.event_id, d.record_id);
-        core::append_json_string(b, sigma::level_name(info.level));
-        b += ",\"rule_id\":";
-        core::append_json_string(b, info.id);
-        b += ",\"rule_title\":";
-        core::append_json_string(b, info.title);
-        b += ",\"rule_source\":";
-        core::append_json_string(b, rule_source(context_, d));
-        b += ",\"tags\":[";
-        bool first = true;
-        for (const std::string& t : info.tags) {
-            if (!first) b += ',';
-            first = false;
-            core::append_json_string(b, t);
-        }
-        b += "],\"file\":";
-        core::append_json_string(b, (*context_.inputs)[d.file].path);
-        b += ",\"fields\":{";
-        first = true;
-        for (const auto& [k, v] : d.fields) {
-            if (!first) b += ',';
-            first = false;
-            core::append_json_string(b, k);
-            b += ':';
-            core::append_json_string(b, v);
-        }
-        b += "}}\n";
+        append_detection_json(buffer_, d, *context_.rules, (*context_.inputs)[d.file].path);
+        buffer_ += '\n';
         flush_if_full();
     }
 };
@@ -189,6 +147,49 @@ class TableWriter : public BufferedWriter {
 };
 
 }  // namespace
+
+void append_detection_json(std::string& b, const Detection& d, const sigma::RuleSet& rules,
+                           std::string_view file, std::string_view leading_members) {
+    const sigma::RuleInfo& info = rules.rule_info(d.rule);
+    b += '{';
+    b += leading_members;
+    b += "\"timestamp\":";
+    core::append_json_string(b, d.timestamp != 0 ? core::format_iso8601_micros(d.timestamp) : "");
+    b += ",\"computer\":";
+    core::append_json_string(b, d.computer);
+    b += ",\"channel\":";
+    core::append_json_string(b, d.channel);
+    fmt::format_to(std::back_inserter(b), ",\"event_id\":{},\"record_id\":{},\"level\":",
+                   d.event_id, d.record_id);
+    core::append_json_string(b, sigma::level_name(info.level));
+    b += ",\"rule_id\":";
+    core::append_json_string(b, info.id);
+    b += ",\"rule_title\":";
+    core::append_json_string(b, info.title);
+    b += ",\"rule_source\":";
+    core::append_json_string(
+        b, d.rule < rules.rules().size() ? std::string_view(rules.rules()[d.rule]->target)
+                                         : std::string_view("correlation"));
+    b += ",\"tags\":[";
+    bool first = true;
+    for (const std::string& t : info.tags) {
+        if (!first) b += ',';
+        first = false;
+        core::append_json_string(b, t);
+    }
+    b += "],\"file\":";
+    core::append_json_string(b, file);
+    b += ",\"fields\":{";
+    first = true;
+    for (const auto& [k, v] : d.fields) {
+        if (!first) b += ',';
+        first = false;
+        core::append_json_string(b, k);
+        b += ':';
+        core::append_json_string(b, v);
+    }
+    b += "}}";
+}
 
 std::string format_time(core::FileTimeTicks t) {
     if (t == 0) return "-                      ";

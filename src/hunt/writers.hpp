@@ -38,6 +38,12 @@ class DetectionWriter {
 std::unique_ptr<DetectionWriter> make_writer(std::string_view format, WriterContext context,
                                              Output output);
 
+/// Appends one detection as the JSON object `--format jsonl` writes (no newline): timestamp,
+/// computer, channel, event_id, record_id, level, rule_id, rule_title, rule_source, tags, file,
+/// fields. `leading_members` (e.g. `"type":"detection",`) goes first, verbatim.
+void append_detection_json(std::string& out, const Detection& d, const sigma::RuleSet& rules,
+                           std::string_view file, std::string_view leading_members = {});
+
 /// "2019-07-19 14:42:51.446" (UTC, milliseconds) or "-" for an unknown time.
 std::string format_time(core::FileTimeTicks t);
 

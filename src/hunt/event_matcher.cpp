@@ -1,0 +1,75 @@
+#include "hunt/event_matcher.hpp"
+
+#include <algorithm>
+
+#include "hunt/correlator.hpp"
+#include "hunt/key_fields.hpp"
+
+namespace vigie::hunt {
+
+MatchPlan::MatchPlan(const sigma::RuleSet& rules, sigma::Level min_level)
+    : rules_(rules), min_level_(min_level) {
+    for (const auto& rule : rules.rules()) {
+        std::vector<std::string> names = key_field_names(*rule, rules.field_names());
+        for (std::string& extra : correlation_field_names(rules, rule->index)) {
+            if (std::find(names.begin(), names.end(), extra) == names.end())
+                names.push_back(std::move(extra));
+        }
+        key_fields_.push_back(std::move(names));
+        correlated_.push_back(rules.correlation_uses(rule->index).empty() ? 0 : 1);
+    }
+}
+
+void EventMatcher::process(const core::Event& e, std::uint32_t source, std::uint64_t order,
+                           std::vector<Detection>& out) {
+    channel_.clear();
+    const core::Value* channel = e.field("Channel");
+    if (channel != nullptr) channel->append_text(channel_);
+    std::int64_t event_id = -1;
+    if (const core::Value* id = e.field("EventID")) event_id = id->to_int().value_or(-1);
+    count_type(event_id);
+    matcher_.match(e, channel_, event_id, hits_);
+    for (const sigma::CompiledRule* rule : hits_) {
+        // Correlations read a rule's detections whatever the level shown.
+        if (rule->info->level < plan_.min_level() && !plan_.correlated(rule->index)) continue;
+        Detection d;
+        d.timestamp = e.timestamp;
+        // EventRecordID as Windows shows it; the EVTX record header's number only when the
+        // event has none (files cut out of larger logs renumber their headers).
+        d.record_id = e.record_id;
+        if (const core::Value* id = e.field("EventRecordID")) {
+            if (auto n = id->to_int(); n && *n >= 0) d.record_id = static_cast<std::uint64_t>(*n);
+        }
+        d.event_id = event_id;
+        d.rule = rule->index;
+        d.file = source;
+        d.order = order;
+        d.channel = channel_;
+        if (const core::Value* computer = e.field("Computer")) d.computer = computer->text();
+        extract_key_fields(e, plan_.key_fields(rule->index), d.fields);
+        out.push_back(std::move(d));
+    }
+}
+
+void EventMatcher::take_event_types(EventTypeCounts& counts) {
+    for (auto& [key, count] : types_) {
+        const std::size_t sep = key.rfind('\0');
+        const std::int64_t id = std::stoll(key.substr(sep + 1));
+        counts[{key.substr(0, sep), id}] += count;
+    }
+    types_.clear();
+}
+
+void EventMatcher::count_type(std::int64_t event_id) {
+    key_.assign(channel_);
+    key_.push_back('\0');
+    key_.append(std::to_string(event_id));
+    auto it = types_.find(key_);
+    if (it != types_.end()) {
+        ++it->second;
+    } else {
+        types_.emplace(key_, 1);
+    }
+}
+
+}  // namespace vigie::hunt
