@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
   # libraries
   libsimdjson-dev libcli11-dev libfmt-dev libzstd-dev libxxhash-dev zlib1g-dev
-  libyaml-cpp-dev libre2-dev libvectorscan-dev libssl-dev
+  libyaml-cpp-dev libre2-dev libvectorscan-dev libssl-dev libsqlite3-dev libcpp-httplib-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libevtx-utils time python3 zstd
   # guard: benign workloads, SMB tests, benchmarks (headless LibreOffice: the -nogui packages

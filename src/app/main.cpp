@@ -14,6 +14,7 @@
 #include "app/ransim_command.hpp"
 #include "app/restore_command.hpp"
 #include "app/rules_command.hpp"
+#include "app/watch_command.hpp"
 
 namespace {
 
@@ -208,6 +209,79 @@ int run(int argc, char** argv) {
     CLI::App* ransim_strategies =
         ransim_cmd->add_subcommand("strategies", "List the encryption strategies");
 
+    vigie::app::WatchCommandOptions watch;
+    CLI::App* watch_cmd = app.add_subcommand(
+        "watch",
+        "The live daemon: receive Windows events (JSON lines over TCP, syslog, Elasticsearch "
+        "_bulk, followed folders), hunt them with the rules, keep the host picture, alert");
+    watch_cmd->add_option("--rules,-r", watch.rules, "Sigma rule file or folder (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    watch_cmd
+        ->add_option("--placeholders", watch.placeholders,
+                     "YAML file with values for %placeholders% (expand modifier)")
+        ->check(CLI::ExistingFile);
+    watch_cmd->add_option("--state", watch.state,
+                          "Folder for the state database (detections, positions, alerts)");
+    watch_cmd
+        ->add_option("--listen-json", watch.listen_json,
+                     "JSON lines over TCP on ADDR:PORT (repeatable; TLS with --tls-cert)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    watch_cmd
+        ->add_option("--listen-syslog", watch.listen_syslog,
+                     "Syslog over TCP (RFC 6587 framing) on ADDR:PORT (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    watch_cmd
+        ->add_option("--listen-http", watch.listen_http,
+                     "HTTP API and Elasticsearch _bulk input on ADDR:PORT (none: off)")
+        ->capture_default_str();
+    watch_cmd
+        ->add_option("--follow", watch.follow,
+                     "Folder whose EVTX and JSON files are read as they appear and grow "
+                     "(repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    watch_cmd->add_option("--alerts", watch.alerts, "JSON-lines alert file");
+    watch_cmd->add_flag("--syslog", watch.syslog, "Also send alerts to syslog");
+    watch_cmd->add_option("--on-alert", watch.on_alert,
+                          "Command run for each alert (/bin/sh -c), the JSON on its input");
+    watch_cmd->add_option("--webhook", watch.webhook, "URL that each alert is POSTed to (JSON)");
+    watch_cmd->add_option("--tls-cert", watch.tls_cert, "PEM certificate chain for TLS inputs");
+    watch_cmd->add_option("--tls-key", watch.tls_key, "PEM private key for TLS inputs");
+    watch_cmd->add_option("--token-file", watch.token_file,
+                          "File holding the bearer token the HTTP server requires");
+    watch_cmd->add_option("--config", watch.config, "YAML configuration file (same keys)")
+        ->check(CLI::ExistingFile);
+    watch_cmd->add_option("--min-level", watch.min_level, "Lowest rule level to alert on")
+        ->check(CLI::IsMember({"informational", "low", "medium", "high", "critical"}))
+        ->capture_default_str();
+    watch_cmd
+        ->add_option("--host-alert-min", watch.host_alert_min,
+                     "Raise a host alert when its urgency rises to at least: suspicious, "
+                     "compromised, emergency (none: never)")
+        ->capture_default_str();
+    watch_cmd
+        ->add_option("--lateness", watch.lateness_seconds,
+                     "Seconds of event time that correlations wait for late events")
+        ->capture_default_str();
+    watch_cmd
+        ->add_option("--idle-release-ms", watch.idle_release_ms,
+                     "Inputs idle this long: correlate what waits without more waiting")
+        ->capture_default_str();
+    watch_cmd->add_option("--threads", watch.threads, "Matching threads (0: one per core)");
+    watch_cmd
+        ->add_option("--synchronous", watch.synchronous,
+                     "normal: a commit survives a killed process; full: also a power cut")
+        ->capture_default_str();
+    watch_cmd
+        ->add_option("--max-line-bytes", watch.max_line_bytes,
+                     "Longest event accepted on a TCP input")
+        ->capture_default_str();
+    watch_cmd->add_option("--ready-file", watch.ready_file,
+                          "Write pid and ports (JSON) to FILE once every input listens");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -218,6 +292,7 @@ int run(int argc, char** argv) {
     if (*check_cmd) return vigie::app::run_rules_check(rules_check);
     if (*hunt_cmd) return vigie::app::run_hunt_command(hunt);
     if (*demo_cmd) return vigie::app::run_demo_command(demo);
+    if (*watch_cmd) return vigie::app::run_watch_command(watch);
     if (*guard_cmd) return vigie::app::run_guard_command(guard);
     if (*restore_cmd) return vigie::app::run_restore_command(restore);
     if (*journal_cmd) return vigie::app::run_journal_command(journal_dir, journal_files);

@@ -4,8 +4,8 @@
 
 #include "core/ordered_parallel.hpp"
 #include "evtx/file_reader.hpp"
-#include "hunt/json_source.hpp"
 #include "hunt/event_matcher.hpp"
+#include "hunt/json_source.hpp"
 
 namespace vigie::hunt {
 namespace {
@@ -16,8 +16,7 @@ constexpr std::uint64_t kLargeFileBytes = 16u << 20;
 // Counts what the hunt's options leave out, then hands the event to the shared matcher.
 class Worker {
   public:
-    Worker(const MatchPlan& plan, const HuntOptions& options)
-        : options_(options), matcher_(plan) {}
+    Worker(const MatchPlan& plan, const HuntOptions& options) : options_(options), matcher_(plan) {}
 
     // Matches one event; appends its detections to `out`.
     void process(const core::Event& e, std::uint32_t file, std::uint64_t order,
@@ -116,7 +115,8 @@ HuntStats run_hunt(const sigma::RuleSet& rules, const std::vector<InputFile>& in
     const MatchPlan plan(rules, options.min_level);
     const unsigned threads = evtx::resolve_threads(options.threads);
     std::vector<std::unique_ptr<Worker>> workers;
-    for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(plan, options));
+    for (unsigned t = 0; t < threads; ++t)
+        workers.push_back(std::make_unique<Worker>(plan, options));
 
     HuntStats stats;
     auto deliver = [&](FileResult&& r, std::uint64_t size) {

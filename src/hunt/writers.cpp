@@ -159,17 +159,17 @@ void append_detection_json(std::string& b, const Detection& d, const sigma::Rule
     core::append_json_string(b, d.computer);
     b += ",\"channel\":";
     core::append_json_string(b, d.channel);
-    fmt::format_to(std::back_inserter(b), ",\"event_id\":{},\"record_id\":{},\"level\":",
-                   d.event_id, d.record_id);
+    fmt::format_to(std::back_inserter(b),
+                   ",\"event_id\":{},\"record_id\":{},\"level\":", d.event_id, d.record_id);
     core::append_json_string(b, sigma::level_name(info.level));
     b += ",\"rule_id\":";
     core::append_json_string(b, info.id);
     b += ",\"rule_title\":";
     core::append_json_string(b, info.title);
     b += ",\"rule_source\":";
-    core::append_json_string(
-        b, d.rule < rules.rules().size() ? std::string_view(rules.rules()[d.rule]->target)
-                                         : std::string_view("correlation"));
+    core::append_json_string(b, d.rule < rules.rules().size()
+                                    ? std::string_view(rules.rules()[d.rule]->target)
+                                    : std::string_view("correlation"));
     b += ",\"tags\":[";
     bool first = true;
     for (const std::string& t : info.tags) {
