@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <tuple>
 
 namespace vigie::hunt {
 namespace {
@@ -174,15 +175,63 @@ std::optional<Stage> HostReport::furthest() const {
     return std::nullopt;
 }
 
-HostPictureBuilder::HostState& HostPictureBuilder::host(const std::string& computer) {
-    const std::string name = computer.empty() ? "(unknown)" : computer;
+namespace {
+
+// Before `b` in the order the picture is built on: earlier first, unknown times (0) last,
+// then by name, so that the result is the same for any order of arrival.
+bool earlier(core::FileTimeTicks ta, std::string_view a, core::FileTimeTicks tb,
+             std::string_view b) {
+    if (ta != tb) {
+        if (ta == 0 || tb == 0) return tb == 0;
+        return ta < tb;
+    }
+    return a < b;
+}
+
+}  // namespace
+
+void HostPictureBuilder::EarliestNames::add(core::FileTimeTicks t, std::string_view name,
+                                            std::size_t limit) {
+    for (auto& [time, kept_name] : kept) {
+        if (kept_name != name) continue;
+        if (earlier(t, name, time, name)) time = t;
+        return;
+    }
+    if (kept.size() < limit) {
+        kept.emplace_back(t, name);
+        return;
+    }
+    // Full: the name takes the place of the latest kept, if it comes before it.
+    auto latest = kept.begin();
+    for (auto it = kept.begin(); it != kept.end(); ++it) {
+        if (earlier(latest->first, latest->second, it->first, it->second)) latest = it;
+    }
+    if (earlier(t, name, latest->first, latest->second)) *latest = {t, std::string(name)};
+}
+
+std::vector<std::string> HostPictureBuilder::EarliestNames::sorted() const {
+    auto order = kept;
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+        return earlier(a.first, a.second, b.first, b.second);
+    });
+    std::vector<std::string> out;
+    for (auto& [t, name] : order) out.push_back(std::move(name));
+    return out;
+}
+
+HostPictureBuilder::HostState& HostPictureBuilder::host(const Detection& d) {
+    const std::string name = d.computer.empty() ? "(unknown)" : d.computer;
     HostState& h = hosts_[host_key(name)];
-    if (h.report.host.empty()) h.report.host = name;
+    // The name as the earliest detection gives it ("PC-01" and "pc-01.chu.local" are one host).
+    if (h.report.host.empty() || earlier(d.timestamp, name, h.name_time, h.report.host)) {
+        h.report.host = name;
+        h.name_time = d.timestamp;
+    }
     return h;
 }
 
 void HostPictureBuilder::add(const Detection& d, const sigma::RuleInfo& rule, bool correlation) {
-    HostState& h = host(d.computer);
+    HostState& h = host(d);
     HostReport& r = h.report;
     ++r.detections;
     ++r.by_level[static_cast<std::size_t>(rule.level)];
@@ -191,10 +240,7 @@ void HostPictureBuilder::add(const Detection& d, const sigma::RuleInfo& rule, bo
          {"TargetUserName", "SubjectUserName", "User", "AccountName", "SamAccountName"}) {
         const std::string_view account = key_field(d, name);
         if (!person(account)) continue;
-        if (r.accounts.size() < 8 &&
-            std::find(r.accounts.begin(), r.accounts.end(), account) == r.accounts.end()) {
-            r.accounts.emplace_back(account);
-        }
+        h.accounts.add(d.timestamp, account, 8);
         break;
     }
     for (const std::string& tag : rule.tags) {
@@ -218,10 +264,7 @@ void HostPictureBuilder::add(const Detection& d, const sigma::RuleInfo& rule, bo
         ++seen.detections;
         seen.max_level = seen.detections == 1 ? rule.level : max_level(seen.max_level, rule.level);
         widen(d.timestamp, seen.first, seen.last);
-        if (seen.rules.size() < 4 &&
-            std::find(seen.rules.begin(), seen.rules.end(), rule.title) == seen.rules.end()) {
-            seen.rules.push_back(rule.title);
-        }
+        h.stage_rules[static_cast<std::size_t>(s)].add(d.timestamp, rule.title, 4);
     }
     if (!correlation &&
         std::find(stages.begin(), stages.end(), Stage::kLateralMovement) != stages.end()) {
@@ -257,8 +300,17 @@ void HostPictureBuilder::add_edge(const Detection& d, const sigma::RuleInfo& rul
     const std::string key =
         host_key(e.source) + '\x1f' + host_key(e.target) + '\x1f' + e.account + '\x1f' + e.method;
     auto [it, inserted] = edges_.try_emplace(key, e);
-    ++it->second.detections;
-    widen(d.timestamp, it->second.first, it->second.last);
+    LateralEdge& kept = it->second;
+    // Named as the earliest detection names it, whatever the order of arrival.
+    if (!inserted && (kept.first == 0 || (d.timestamp != 0 && d.timestamp < kept.first) ||
+                      (d.timestamp == kept.first &&
+                       std::tie(e.source, e.target) < std::tie(kept.source, kept.target)))) {
+        kept.source = e.source;
+        kept.target = e.target;
+        kept.account = e.account;
+    }
+    ++kept.detections;
+    widen(d.timestamp, kept.first, kept.last);
 }
 
 void HostPictureBuilder::learn_address(const Detection& d) {
@@ -286,11 +338,18 @@ HostPicture HostPictureBuilder::finish() const {
         }
         picture.edges.push_back(std::move(e));
     }
-    std::sort(picture.edges.begin(), picture.edges.end(),
-              [](const LateralEdge& a, const LateralEdge& b) { return a.first < b.first; });
+    std::stable_sort(picture.edges.begin(), picture.edges.end(),
+                     [](const LateralEdge& a, const LateralEdge& b) { return a.first < b.first; });
 
     for (const auto& [key, state] : hosts_) {
         HostReport r = state.report;
+        r.accounts = state.accounts.sorted();
+        for (std::size_t i = 0; i < kStageCount; ++i)
+            r.stages[i].rules = state.stage_rules[i].sorted();
+        std::stable_sort(r.tactics.begin(), r.tactics.end(),
+                         [](const TacticSeen& a, const TacticSeen& b) {
+                             return earlier(a.first, a.tactic, b.first, b.tactic);
+                         });
         double score = 0;
         for (std::size_t i = 0; i < kStageCount; ++i) {
             if (r.stages[i].reached) score += kStageWeight[i] * level_factor(r.stages[i].max_level);

@@ -121,11 +121,21 @@ class HostPictureBuilder {
     HostPicture finish() const;
 
   private:
+    /// The few earliest distinct names of a stream seen in any order: the picture must not
+    /// depend on the order detections arrive in (a live daemon gets them shuffled).
+    struct EarliestNames {
+        std::vector<std::pair<core::FileTimeTicks, std::string>> kept;  // at most `limit`
+        void add(core::FileTimeTicks t, std::string_view name, std::size_t limit);
+        std::vector<std::string> sorted() const;
+    };
     struct HostState {
         HostReport report;
         std::map<std::string, std::size_t> tactic_index;
+        core::FileTimeTicks name_time = 0;  ///< time of the detection that named the host
+        EarliestNames accounts;
+        std::array<EarliestNames, kStageCount> stage_rules;
     };
-    HostState& host(const std::string& computer);
+    HostState& host(const Detection& d);
     void add_edge(const Detection& d, const sigma::RuleInfo& rule);
 
     std::map<std::string, HostState> hosts_;            // by host key (upper-case short name)

@@ -7,6 +7,8 @@
 #include "hunt/host_picture.hpp"
 #include "hunt/host_report.hpp"
 
+#include <random>
+
 namespace {
 
 using namespace vigie::hunt;
@@ -222,3 +224,40 @@ TEST(HostPicture, AddressesWithTwoNamesOrNamingTheTargetStayUnnamed) {
     EXPECT_EQ(p.edges[0].source, "10.20.4.21");
     EXPECT_EQ(p.edges[1].source, "10.20.4.99");
 }
+
+namespace {
+
+// A live daemon gets detections shuffled: the picture must be the same for every order.
+TEST(HostPicture, TheSameForEveryOrderOfArrival) {
+    std::vector<std::pair<Detection, const RuleInfo*>> stream;
+    for (int i = 0; i < 12; ++i) {
+        const std::string account = "user" + std::to_string(i);
+        stream.push_back(
+            {at(i, i % 2 == 0 ? "PC-01" : "pc-01.chu.local", {{"TargetUserName", account}}),
+             &kDiscovery});
+        stream.push_back(
+            {at(20 + i, "PC-01", {{"SubjectUserName", account}}), i % 3 == 0 ? &kLsass : &kMacro});
+        stream.push_back({at(30 + i, "PC-01",
+                             {{"CommandLine", "psexec \\\\SRV-0" + std::to_string(i % 3) + " cmd"},
+                              {"User", "adm" + std::to_string(i % 4)}}),
+                          &kPsexec});
+    }
+    stream.push_back({at(50, "SRV-01"), &kShadow});
+    std::string reference;
+    std::mt19937 random(7);
+    for (int round = 0; round < 20; ++round) {
+        HostPictureBuilder builder;
+        for (const auto& [d, rule] : stream) builder.add(d, *rule);
+        const std::string text = render_hosts_jsonl(builder.finish());
+        if (round == 0) {
+            reference = text;
+            EXPECT_NE(text.find("\"host\":\"PC-01\""), std::string::npos) << text;
+            EXPECT_NE(text.find("\"accounts\":[\"user0\",\"user1\""), std::string::npos) << text;
+        } else {
+            EXPECT_EQ(text, reference) << "round " << round;
+        }
+        std::shuffle(stream.begin(), stream.end(), random);
+    }
+}
+
+}  // namespace
