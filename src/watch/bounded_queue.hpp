@@ -3,12 +3,15 @@
 // Producers wait while the queue is full: that is the pipeline's back-pressure (a TCP
 // connection stops reading, so the kernel's window closes on the sender; a `_bulk` request
 // gives up after its deadline and answers 429). An item larger than the whole capacity is
-// still admitted when the queue is empty, so nothing can wait forever.
+// still admitted when the queue is empty, so nothing can wait forever. Each item gets a
+// sequence number in the order it entered, so that consumers working in parallel can put
+// their results back in that order.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -33,7 +36,7 @@ class BoundedQueue {
             not_full_.wait(lock, room);
         }
         if (closed_) return false;
-        items_.push_back({std::move(item), cost});
+        items_.push_back({std::move(item), cost, next_sequence_++});
         used_ += cost;
         not_empty_.notify_one();
         return true;
@@ -42,6 +45,12 @@ class BoundedQueue {
     /// Waits for an item until `deadline`; nullopt when it passed, or when the queue is closed
     /// and empty.
     std::optional<T> pop(std::optional<Clock::time_point> deadline = {}) {
+        std::uint64_t sequence = 0;
+        return pop(sequence, deadline);
+    }
+
+    /// The same, also giving the item's sequence number (0, 1, 2... in the order of push).
+    std::optional<T> pop(std::uint64_t& sequence, std::optional<Clock::time_point> deadline = {}) {
         std::unique_lock lock(mutex_);
         auto ready = [&] { return closed_ || !items_.empty(); };
         if (deadline) {
@@ -52,6 +61,7 @@ class BoundedQueue {
         if (items_.empty()) return std::nullopt;
         Entry e = std::move(items_.front());
         items_.pop_front();
+        sequence = e.sequence;
         used_ -= e.cost;
         not_full_.notify_all();
         return std::move(e.item);
@@ -79,6 +89,7 @@ class BoundedQueue {
     struct Entry {
         T item;
         std::size_t cost;
+        std::uint64_t sequence;
     };
     const std::size_t capacity_;
     mutable std::mutex mutex_;
@@ -86,6 +97,7 @@ class BoundedQueue {
     std::condition_variable not_empty_;
     std::deque<Entry> items_;
     std::size_t used_ = 0;
+    std::uint64_t next_sequence_ = 0;
     bool closed_ = false;
 };
 

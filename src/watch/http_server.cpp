@@ -157,7 +157,10 @@ void HttpServer::add_routes() {
         const sigma::RuleSet& rules = engine_.rules();
         auto r = reader->detections_since(since, limit, [&](StoredDetection&& s) {
             const auto rule = engine_.rule_keys().find(s.rule_key);
-            if (!rule) return;
+            // What was alerted: not the building blocks kept only for the correlations.
+            if (!rule || !rules.shown(*rule) ||
+                rules.rule_info(*rule).level < engine_.options().min_level)
+                return;
             hunt::Detection d;
             d.timestamp = s.timestamp;
             d.record_id = s.record_id;

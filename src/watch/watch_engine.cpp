@@ -210,9 +210,11 @@ void WatchEngine::match_loop() {
     EventDecoder decoder;
     hunt::EventMatcher matcher(plan_);
     core::Event event;
-    while (auto queued = queue_.pop()) {
+    std::uint64_t sequence = 0;
+    while (auto queued = queue_.pop(sequence)) {
         EventBatch& batch = queued->batch;
         MatchedBatch m;
+        m.sequence = sequence;
         m.input = batch.input;
         m.position = std::move(batch.position);
         m.on_committed = std::move(batch.on_committed);
@@ -236,19 +238,32 @@ void WatchEngine::match_loop() {
 
 void WatchEngine::commit_loop() {
     std::vector<MatchedBatch> batches;
+    // Takes a matched batch into the reorder buffer; moves every batch now in submission order
+    // to `batches`.
+    auto take = [&](MatchedBatch&& m) {
+        out_of_order_.emplace(m.sequence, std::move(m));
+        while (!out_of_order_.empty() && out_of_order_.begin()->first == next_sequence_) {
+            batches.push_back(std::move(out_of_order_.begin()->second));
+            out_of_order_.erase(out_of_order_.begin());
+            ++next_sequence_;
+        }
+    };
+    bool closed = false;
     while (true) {
         auto first = matched_.pop(Clock::now() + std::chrono::milliseconds(100));
         if (first) {
-            batches.push_back(std::move(*first));
+            take(std::move(*first));
             while (batches.size() < kBatchesPerCommit) {
                 auto more = matched_.pop(Clock::now());
                 if (!more) break;
-                batches.push_back(std::move(*more));
+                take(std::move(*more));
             }
             last_batch_ = Clock::now();
+        } else if (workers_running_ == 0 && matched_.size() == 0) {
+            closed = true;  // every worker is done: nothing more will come
         }
         const bool idle =
-            batches.empty() && !pending_.empty() &&
+            batches.empty() && !pending_.empty() && out_of_order_.empty() &&
             Clock::now() - last_batch_ >= std::chrono::milliseconds(options_.idle_release_ms);
         if (!batches.empty() || idle) {
             if (auto r = commit(batches, idle); !r && options_.log) {
@@ -257,10 +272,7 @@ void WatchEngine::commit_loop() {
             batches.clear();
             continue;
         }
-        if (!first && workers_running_ == 0 && matched_.size() == 0) {
-            // matched_ is closed once every worker is done: nothing more will come.
-            if (!matched_.pop(Clock::now())) break;
-        }
+        if (closed) break;
     }
 }
 

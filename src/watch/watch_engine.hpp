@@ -11,7 +11,8 @@
 //
 //   inputs --submit--> [queue, bounded in bytes] --> match workers (one per core):
 //            decode the text (watch/event_decoder), run the rules (hunt::EventMatcher)
-//        --> [matched queue] --> one commit thread, the only writer of state:
+//        --> [matched queue] --> one commit thread, the only writer of state, which takes
+//            the batches back in the order they were submitted, then:
 //            store new detections (a resent event finds its own and alerts nothing), alert
 //            each new shown detection, update the host picture, hold the detections that
 //            correlations read until the watermark (event time minus the allowed lateness)
@@ -145,6 +146,7 @@ class WatchEngine {
         std::optional<InputPosition> position;
         std::function<void(bool)> on_committed;
         Clock::time_point submitted;
+        std::uint64_t sequence = 0;  ///< order of submission
     };
     struct QueuedBatch {
         EventBatch batch;
@@ -196,6 +198,9 @@ class WatchEngine {
     std::uint64_t alerts_in_commit_ = 0;
     Clock::time_point last_batch_ = Clock::now();
     std::vector<hunt::Detection> from_correlator_;
+    /// Matched out of order by parallel workers, committed in the order of submission.
+    std::map<std::uint64_t, MatchedBatch> out_of_order_;
+    std::uint64_t next_sequence_ = 0;
 
     // Shared with readers.
     mutable std::mutex status_mutex_;

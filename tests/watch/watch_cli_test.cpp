@@ -1,0 +1,349 @@
+// `vigie watch` as a process, end to end on loopback: the demo week streamed shuffled gives
+// hunt's host picture and warns days before the encryption; the attack samples give hunt's
+// detections; a restart loses and repeats nothing; TLS with a real client (openssl s_client).
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+#include <set>
+
+#include "core/time.hpp"
+#include "engine_support.hpp"
+#include "hunt/host_picture.hpp"
+#include "scenario/scenario.hpp"
+#include "watch_daemon.hpp"
+
+namespace {
+
+using namespace vigie;
+using namespace vigie::test;
+namespace fs = std::filesystem;
+
+const std::string kAttackSamples = std::string(VIGIE_SHARED_DATA) + "/evtx-attack-samples";
+const std::string kSigmaRules = std::string(VIGIE_SHARED_DATA) + "/sigma/rules/windows";
+
+struct TimedLine {
+    core::FileTimeTicks time = 0;
+    std::size_t file = 0;
+    std::size_t position = 0;
+    std::string line;
+};
+
+// Every event of every EVTX file under `dir` as a JSON line, sorted as hunt's timeline sorts.
+std::vector<TimedLine> events_of(const std::string& dir) {
+    std::vector<std::string> files;
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+        if (entry.is_regular_file() && entry.path().extension() == ".evtx")
+            files.push_back(entry.path().string());
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<TimedLine> out;
+    for (std::size_t f = 0; f < files.size(); ++f) {
+        auto file = evtx::EvtxFile::open(files[f]);
+        if (!file) continue;
+        evtx::ReadOptions options;
+        options.threads = 1;
+        evtx::JsonRenderer renderer;
+        std::size_t position = 0;
+        evtx::for_each_event<int>(
+            *file, options,
+            [&](const core::Event& e, const evtx::RecordInfo&, int&, unsigned) {
+                TimedLine t{e.timestamp, f, position++, {}};
+                renderer.render(e, t.line);
+                t.line += '\n';
+                out.push_back(std::move(t));
+            },
+            [](int&&) {});
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const TimedLine& a, const TimedLine& b) { return a.time < b.time; });
+    return out;
+}
+
+std::set<DetectionKey> detection_keys(const std::string& jsonl, bool only_detections = true) {
+    std::set<DetectionKey> out;
+    simdjson::dom::parser parser;
+    for (const std::string& l : [&] {
+             std::vector<std::string> v;
+             std::istringstream in(jsonl);
+             for (std::string s; std::getline(in, s);) v.push_back(s);
+             return v;
+         }()) {
+        simdjson::dom::element e;
+        if (parser.parse(l).get(e) != simdjson::SUCCESS) {
+            ADD_FAILURE() << "not JSON: " << l.substr(0, 200);
+            continue;
+        }
+        std::string_view type;
+        if (only_detections && e["type"].get_string().get(type) == simdjson::SUCCESS &&
+            type != "detection")
+            continue;
+        out.emplace(std::string(e["computer"].get_string().value_unsafe()),
+                    e["record_id"].get_uint64().value_unsafe(),
+                    std::string(e["rule_id"].get_string().value_unsafe()));
+    }
+    return out;
+}
+
+std::string run_capture(const std::string& command) {
+    std::string out;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return out;
+    char buffer[65536];
+    std::size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+    ::pclose(pipe);
+    return out;
+}
+
+// Waits until the daemon processed `count` events and correlated everything that waited.
+void wait_processed(const WatchDaemon& daemon, std::uint64_t count) {
+    EXPECT_TRUE(wait_until([&] { return daemon.status_number("events_processed") >= count; },
+                           std::chrono::seconds(120)))
+        << "processed " << daemon.status_number("events_processed") << " of " << count << "\n"
+        << daemon.log();
+}
+
+void wait_correlated(const WatchDaemon& daemon) {
+    EXPECT_TRUE(wait_until(
+        [&] {
+            const auto [code, body] = daemon.get("/api/status");
+            return code == 200 && body.find("\"pending_correlation\":0,") != std::string::npos;
+        },
+        std::chrono::seconds(60)));
+}
+
+TEST(WatchDaemonTest, DemoWeekStreamedShuffledGivesHuntsPictureAndWarnsDaysAhead) {
+    TempDir dir("watch-demo");
+    scenario::ScenarioOptions options;
+    const auto manifest = scenario::write_hospital_scenario(options, dir.str() + "/logs");
+    ASSERT_TRUE(manifest) << manifest.error().to_string();
+    std::vector<TimedLine> events = events_of(dir.str() + "/logs");
+    ASSERT_GT(events.size(), 10'000u);
+    // Hosts interleaved, each event moved by up to three minutes: the order a collector
+    // forwarding many machines gives.
+    std::mt19937_64 random(2019);
+    std::uniform_int_distribution<std::uint64_t> jitter(0, 180 * core::kTicksPerSecond);
+    std::vector<std::pair<core::FileTimeTicks, std::size_t>> order;
+    for (std::size_t i = 0; i < events.size(); ++i)
+        order.emplace_back(events[i].time + jitter(random), i);
+    std::sort(order.begin(), order.end());
+
+    const std::string alerts = dir.str() + "/alerts.jsonl";
+    WatchDaemon daemon(dir.str(), {"--state", dir.str() + "/state", "--listen-json", "127.0.0.1:0",
+                                   "--listen-http", "127.0.0.1:0", "--alerts", alerts, "--lateness",
+                                   "600", "--idle-release-ms", "500"});
+    ASSERT_TRUE(daemon.ready()) << daemon.log();
+    TcpClient client(daemon.json_port());
+    ASSERT_TRUE(client.connected());
+
+    core::FileTimeTicks sent_up_to = 0;  // the stream's position in event time
+    core::FileTimeTicks warned_at = 0;   // the position when the first emergency came
+    std::string warned_host;
+    const std::size_t chunk = 2000;
+    simdjson::dom::parser parser;
+    for (std::size_t i = 0; i < order.size(); i += chunk) {
+        std::string bytes;
+        for (std::size_t k = i; k < std::min(order.size(), i + chunk); ++k) {
+            const TimedLine& e = events[order[k].second];
+            bytes += e.line;
+            sent_up_to = std::max(sent_up_to, e.time);
+        }
+        ASSERT_TRUE(client.send(bytes));
+        wait_processed(daemon, std::min(order.size(), i + chunk));
+        if (warned_at != 0) continue;
+        // Alerts reach the file within moments of their commit.
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        for (const std::string& l : lines_of(read_file(alerts))) {
+            simdjson::dom::element e;
+            if (parser.parse(l).get(e) != simdjson::SUCCESS) continue;
+            bool emergency = false;
+            if (e["type"].get_string().value_unsafe() == "host" &&
+                e["emergency"].get_bool().get(emergency) == simdjson::SUCCESS && emergency) {
+                warned_at = sent_up_to;
+                warned_host = std::string(e["host"].get_string().value_unsafe());
+                EXPECT_FALSE(e["advice_fr"].get_string().value_unsafe().empty());
+                break;
+            }
+        }
+    }
+    wait_correlated(daemon);
+    ASSERT_NE(warned_at, 0u) << "no emergency host alert\n" << daemon.log();
+    EXPECT_EQ(hunt::host_key(warned_host), "PC-ACCUEIL-07");
+    const double days_ahead = static_cast<double>(manifest->encryption_start - warned_at) /
+                              static_cast<double>(86400 * core::kTicksPerSecond);
+    std::cout << "first emergency alert (" << warned_host << ") with the stream at "
+              << core::format_iso8601_micros(warned_at) << ", " << days_ahead
+              << " days before the encryption\n";
+    EXPECT_GE(days_ahead, 1.0);
+
+    // The same picture as hunt on the files.
+    const std::string expected = run_capture(kVigieBinary +
+                                             " hunt --hosts --format jsonl "
+                                             "--no-summary " +
+                                             dir.str() + "/logs");
+    ASSERT_FALSE(expected.empty());
+    EXPECT_EQ(daemon.get("/api/hosts").second, expected);
+    // One alert per rise: never two host alerts for the same host at the same urgency.
+    std::set<std::pair<std::string, std::int64_t>> rises;
+    for (const std::string& l : lines_of(read_file(alerts))) {
+        simdjson::dom::element e;
+        ASSERT_EQ(parser.parse(l).get(e), simdjson::SUCCESS);
+        if (e["type"].get_string().value_unsafe() != "host") continue;
+        EXPECT_TRUE(rises
+                        .emplace(std::string(e["host"].get_string().value_unsafe()),
+                                 e["urgency_rank"].get_int64().value_unsafe())
+                        .second)
+            << l;
+    }
+    EXPECT_EQ(daemon.kill(SIGTERM), 0) << daemon.log();
+}
+
+TEST(WatchDaemonTest, AttackSamplesOverJsonLinesGiveHuntsDetections) {
+    if (!fs::exists(kAttackSamples) || !fs::exists(kSigmaRules)) {
+        GTEST_SKIP() << "needs " << kAttackSamples << " and " << kSigmaRules;
+    }
+    TempDir dir("watch-samples");
+    const std::vector<TimedLine> events = events_of(kAttackSamples);
+    ASSERT_GT(events.size(), 1000u);
+    const std::string expected_jsonl =
+        run_capture(kVigieBinary + " hunt -r '" + kSigmaRules + "' -r " + VIGIE_SOURCE_DIR +
+                    "/rules --format jsonl --no-summary '" + kAttackSamples + "'");
+    const std::set<DetectionKey> expected = detection_keys(expected_jsonl, false);
+    ASSERT_GT(expected.size(), 100u);
+
+    const std::string alerts = dir.str() + "/alerts.jsonl";
+    WatchDaemon daemon(dir.str(), {"--state", dir.str() + "/state", "-r", kSigmaRules, "-r",
+                                   std::string(VIGIE_SOURCE_DIR) + "/rules", "--listen-json",
+                                   "127.0.0.1:0", "--listen-http", "127.0.0.1:0", "--alerts",
+                                   alerts, "--idle-release-ms", "300", "--host-alert-min", "none"});
+    ASSERT_TRUE(daemon.ready()) << daemon.log();
+    {
+        TcpClient client(daemon.json_port());
+        std::string bytes;
+        for (const TimedLine& e : events) bytes += e.line;
+        ASSERT_TRUE(client.send(bytes));
+    }
+    wait_processed(daemon, events.size());
+    wait_correlated(daemon);
+    // Alerts reach the file shortly after their commit.
+    wait_until([&] { return detection_keys(read_file(alerts)).size() >= expected.size(); },
+               std::chrono::seconds(20));
+    const std::set<DetectionKey> got = detection_keys(read_file(alerts));
+    std::vector<DetectionKey> missing, extra;
+    std::set_difference(expected.begin(), expected.end(), got.begin(), got.end(),
+                        std::back_inserter(missing));
+    std::set_difference(got.begin(), got.end(), expected.begin(), expected.end(),
+                        std::back_inserter(extra));
+    auto describe = [](const std::vector<DetectionKey>& keys) {
+        std::string out;
+        for (std::size_t i = 0; i < keys.size() && i < 5; ++i) {
+            out += "\n  " + std::get<0>(keys[i]) + " record " +
+                   std::to_string(std::get<1>(keys[i])) + " rule " + std::get<2>(keys[i]);
+        }
+        return out;
+    };
+    EXPECT_TRUE(missing.empty()) << missing.size() << " missing:" << describe(missing);
+    EXPECT_TRUE(extra.empty()) << extra.size() << " extra:" << describe(extra);
+    std::cout << events.size() << " events, " << got.size() << " distinct detections, as hunt\n";
+    // /api/detections gives them too.
+    const auto [code, body] = daemon.get("/api/detections?since=1970-01-01T00:00:00Z&limit=10000");
+    EXPECT_EQ(code, 200);
+    EXPECT_EQ(detection_keys(body).size(), got.size());
+    EXPECT_EQ(daemon.kill(SIGTERM), 0);
+}
+
+TEST(WatchDaemonTest, ARestartLosesNothingAndRepeatsNoAlert) {
+    TempDir dir("watch-restart");
+    const std::string demo = std::string(VIGIE_SOURCE_DIR) + "/tests/fixtures/demo.evtx";
+    const std::vector<TimedLine> events =
+        events_of(std::string(VIGIE_SOURCE_DIR) + "/tests/fixtures");
+    ASSERT_EQ(events.size(), 11u);
+    const std::string alerts = dir.str() + "/alerts.jsonl";
+    const std::vector<std::string> args = {
+        "--state",     dir.str() + "/state", "--listen-json", "127.0.0.1:0",       "--listen-http",
+        "127.0.0.1:0", "--alerts",           alerts,          "--idle-release-ms", "200"};
+    {
+        WatchDaemon daemon(dir.str(), args);
+        ASSERT_TRUE(daemon.ready()) << daemon.log();
+        TcpClient client(daemon.json_port());
+        for (std::size_t i = 0; i < 6; ++i) ASSERT_TRUE(client.send(events[i].line));
+        wait_processed(daemon, 6);
+        EXPECT_EQ(daemon.kill(SIGTERM), 0);
+    }
+    WatchDaemon daemon(dir.str(), args);
+    ASSERT_TRUE(daemon.ready()) << daemon.log();
+    TcpClient client(daemon.json_port());
+    for (const TimedLine& e : events) ASSERT_TRUE(client.send(e.line));  // the first six again
+    wait_processed(daemon, events.size());
+    wait_correlated(daemon);
+    EXPECT_EQ(daemon.kill(SIGTERM), 0);
+    const std::string text = read_file(alerts);
+    const std::set<DetectionKey> expected = detection_keys(
+        run_capture(kVigieBinary + " hunt --format jsonl --no-summary " + demo), false);
+    std::multiset<DetectionKey> got;
+    simdjson::dom::parser parser;
+    std::set<std::pair<std::string, std::int64_t>> rises;
+    for (const std::string& l : lines_of(text)) {
+        simdjson::dom::element e;
+        ASSERT_EQ(parser.parse(l).get(e), simdjson::SUCCESS) << l;
+        if (e["type"].get_string().value_unsafe() == "host") {
+            EXPECT_TRUE(rises
+                            .emplace(std::string(e["host"].get_string().value_unsafe()),
+                                     e["urgency_rank"].get_int64().value_unsafe())
+                            .second)
+                << "host alert repeated: " << l;
+            continue;
+        }
+        got.emplace(std::string(e["computer"].get_string().value_unsafe()),
+                    e["record_id"].get_uint64().value_unsafe(),
+                    std::string(e["rule_id"].get_string().value_unsafe()));
+    }
+    EXPECT_EQ(got.size(), expected.size()) << "each detection alerted once";
+    EXPECT_EQ(std::set<DetectionKey>(got.begin(), got.end()), expected);
+}
+
+TEST(WatchDaemonTest, TlsWithOpensslClientAndCurl) {
+    if (std::system("command -v openssl >/dev/null && command -v curl >/dev/null") != 0) {
+        GTEST_SKIP() << "needs openssl and curl";
+    }
+    TempDir dir("watch-tls");
+    const std::string cert = dir.str() + "/cert.pem";
+    const std::string key = dir.str() + "/key.pem";
+    ASSERT_EQ(std::system(("openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 1 "
+                           "-keyout " +
+                           key + " -out " + cert + " 2>/dev/null")
+                              .c_str()),
+              0);
+    const std::string jsonl = dir.str() + "/demo.jsonl";
+    ASSERT_EQ(std::system((kVigieBinary + " dump " + VIGIE_SOURCE_DIR +
+                           "/tests/fixtures/demo.evtx > " + jsonl)
+                              .c_str()),
+              0);
+    WatchDaemon daemon(dir.str(),
+                       {"--state", dir.str() + "/state", "--listen-json", "127.0.0.1:0",
+                        "--listen-http", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", key});
+    ASSERT_TRUE(daemon.ready()) << daemon.log();
+    // A plain-text client is refused by the TLS handshake and counted nowhere as events.
+    {
+        TcpClient plain(daemon.json_port());
+        plain.send("{\"Event\":{}}\n");
+    }
+    // openssl s_client sends the file and closes the session at its end.
+    const std::string send = "cat " + jsonl +
+                             " | openssl s_client -quiet -no_ign_eof -connect 127.0.0.1:" +
+                             std::to_string(daemon.json_port()) + " >/dev/null 2>&1";
+    EXPECT_EQ(std::system(send.c_str()), 0);
+    const std::string status_cmd =
+        "curl -sk https://127.0.0.1:" + std::to_string(daemon.http_port()) + "/api/status";
+    EXPECT_TRUE(wait_until([&] {
+        return run_capture(status_cmd).find("\"events_processed\":11,") != std::string::npos;
+    }));
+    // The API speaks TLS too: plain HTTP gets no answer.
+    EXPECT_EQ(daemon.get("/api/status").first, 0);
+    EXPECT_EQ(daemon.kill(SIGTERM), 0);
+}
+
+}  // namespace
