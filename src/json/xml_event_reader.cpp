@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "core/time.hpp"
-#include "evtx/chunk_context.hpp"
 #include "evtx/windows_fields.hpp"
 
 namespace vigie::json {
@@ -170,7 +169,6 @@ struct WindowsXmlParser::State {
 
     const XmlLimits& limits;
     XML_Parser parser;
-    evtx::ChunkContext names;  // Element_Attribute names, as the EVTX reader builds them
 
     Mode mode = Mode::kSingle;
     core::Event* event = nullptr;  // the event being filled
@@ -248,7 +246,6 @@ struct WindowsXmlParser::State {
 
     void begin_event() {
         event->clear();
-        names.reset({});
         nodes = 0;
         event_depth = depth;
         event_start = byte_index();
@@ -260,7 +257,7 @@ struct WindowsXmlParser::State {
     void finish_event() {
         event_depth = 0;
         if (mode == Mode::kFragment) return;  // add_user_data() indexes it
-        index_event(*event, names);
+        index_event(*event);
         ++events;
         if (mode == Mode::kSingle) {
             if (events > 1) stop(core::ErrorCode::kParse, "document holds more than one <Event>");
@@ -269,8 +266,8 @@ struct WindowsXmlParser::State {
         if (visit != nullptr) (*visit)(*event);
     }
 
-    static void index_event(core::Event& event, evtx::ChunkContext& names) {
-        evtx::index_windows_fields(event, names);
+    static void index_event(core::Event& event) {
+        evtx::index_windows_fields(event);
         // The EVTX reader takes both from binary values; here they are text.
         if (const core::Value* t = event.field("TimeCreated_SystemTime")) {
             if (auto ticks = core::parse_iso8601(t->utf8_view())) event.timestamp = *ticks;
@@ -535,14 +532,22 @@ core::Result<XmlReadStats> WindowsXmlParser::read_events(
     std::optional<RootlessStream> rootless;
     bool first = true;
     bool utf16 = false;  // mapping controls (feed_utf8) is for UTF-8 only
+    // The first bytes decide the encoding and whether a root is missing: streams may give
+    // them a few at a time (a decompressor's first read), so the head is gathered first.
+    constexpr std::size_t kHead = 4096;
     for (;;) {
-        auto n = input.read(block);
-        if (!n) {
-            s.visit = nullptr;
-            return n.error();
-        }
-        std::string_view chunk(reinterpret_cast<const char*>(block.data()), *n);
-        const bool last = *n == 0;
+        std::size_t got = 0;
+        do {
+            auto n = input.read(std::span(block).subspan(got));
+            if (!n) {
+                s.visit = nullptr;
+                return n.error();
+            }
+            if (*n == 0) break;
+            got += *n;
+        } while (first && got < kHead);
+        std::string_view chunk(reinterpret_cast<const char*>(block.data()), got);
+        const bool last = got == 0;
         if (first && !last) {
             first = false;
             rootless = rootless_stream(chunk);
@@ -603,7 +608,7 @@ core::Result<void> WindowsXmlParser::add_user_data(std::string_view fragment, co
         !s.feed("</UserData>", 11, true)) {
         return *s.error;
     }
-    State::index_event(scratch, s.names);
+    State::index_event(scratch);
     for (const core::Field& f : scratch.fields()) {
         event.add_field(event.store(f.name),
                         f.value.kind() == core::ValueKind::kUtf8
