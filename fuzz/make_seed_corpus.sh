@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# fuzz/make_seed_corpus.sh DIR - fills DIR/evtx, DIR/json and DIR/sigma with seed inputs for
-# evtx_file_fuzzer, json_events_fuzzer and sigma_rule_fuzzer.
+# fuzz/make_seed_corpus.sh DIR - fills DIR/evtx, DIR/json, DIR/sigma and DIR/xml with seed
+# inputs for evtx_file_fuzzer, json_events_fuzzer, sigma_rule_fuzzer and xml_events_fuzzer.
 #
 # Seeds are the real logs in ../shared/data (sigma regression data and evtx-attack-samples),
 # plus a 69632-byte prefix of each (file header + first chunk): libFuzzer mutates small inputs
@@ -16,8 +16,20 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 data="$(pwd)/../shared/data"
 out="$1"
 
+# XML: the hand-written samples of tests/json/fixtures (Windows' rendering, OpenWEC's JSON
+# around it) and the forms files take: an <Events> root, no root, UTF-16, CDATA, controls.
+# They need no shared data, so they are made first.
+mkdir -p "$out/xml"
+cp tests/json/fixtures/*.xml tests/json/fixtures/*.json "$out/xml/"
+event='<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="P" Guid="{54849625-5478-4994-a5ba-3e3b0328c30d}"/><EventID Qualifiers="16384">7045</EventID><TimeCreated SystemTime="2023-03-02T09:14:22.1234567Z"/><EventRecordID>12</EventRecordID><Execution ProcessID="4" ThreadID="8"/><Computer>PC</Computer><Security UserID="S-1-5-18"/></System><EventData><Data Name="ServiceName">x&amp;y</Data><Data>a</Data><Data><![CDATA[<b>]]></Data><Binary>0A0B</Binary></EventData><UserData><A xmlns="u"><B>c</B></A></UserData><RenderingInfo Culture="en-US"><Message>m</Message><Keywords><Keyword>k</Keyword></Keywords></RenderingInfo></Event>'
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<Events>\n%s\n%s\n</Events>\n' "$event" "$event" >"$out/xml/events_root.xml"
+printf '%s\n%s\n' "$event" "$event" >"$out/xml/wevtutil_stream.xml"
+printf '%s' "$event" | iconv -f UTF-8 -t UTF-16 >"$out/xml/utf16.xml"
+printf '<Event><EventData><Data Name="C">a\001b\037c&#13;&#10;</Data></EventData></Event>' >"$out/xml/controls.xml"
+printf '<!DOCTYPE Event [<!ENTITY a "aaaa">]><Event>&a;</Event>' >"$out/xml/doctype.xml"
+
 if [[ ! -d "$data" ]]; then
-    echo "make_seed_corpus: no data folder at $data; no seeds made" >&2
+    echo "make_seed_corpus: no data folder at $data; XML seeds only" >&2
     exit 0
 fi
 

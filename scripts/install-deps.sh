@@ -7,7 +7,7 @@ packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
   # libraries
-  libsimdjson-dev libcli11-dev libfmt-dev libzstd-dev libxxhash-dev zlib1g-dev
+  libsimdjson-dev libcli11-dev libfmt-dev libzstd-dev libxxhash-dev zlib1g-dev libexpat1-dev
   libyaml-cpp-dev libre2-dev libvectorscan-dev libssl-dev libsqlite3-dev libcpp-httplib-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libevtx-utils time python3 zstd

@@ -58,7 +58,8 @@ int run(int argc, char** argv) {
         ->capture_default_str();
     hunt_cmd->add_option("-o,--output", hunt.output, "Write the timeline to FILE");
     hunt_cmd->add_option("--input-format", hunt.input_format, "JSON input shape")
-        ->check(CLI::IsMember({"auto", "evtx-json", "ecs", "flat"}))
+        ->check(
+            CLI::IsMember({"auto", "evtx-json", "ecs", "flat", "nxlog", "openwec", "openwec-raw"}))
         ->capture_default_str();
     hunt_cmd->add_flag("--summary", hunt.summary,
                        "Print the summary on standard error (default on a terminal)");

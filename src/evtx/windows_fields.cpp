@@ -29,10 +29,38 @@ bool element_text(core::Event& event, const Node& element, core::Value& out, std
     return parts > 0;
 }
 
-std::string_view name_of(const core::Value& v, core::Event& event, ChunkContext& ctx) {
+// Where names made while indexing live. Records of an EVTX chunk share their names through
+// the chunk's context (decoded and joined once per chunk); an event read from text has no
+// chunk, so its names are copied into the event itself and live as long as it does.
+struct ChunkNames {
+    ChunkContext& ctx;
+    std::string_view utf16(const std::uint8_t* p, std::size_t n) { return ctx.intern_utf16(p, n); }
+    std::string_view joined(std::string_view a, std::string_view b) {
+        return ctx.intern_joined(a, b);
+    }
+};
+
+struct EventNames {
+    core::Event& event;
+    std::string scratch;
+    std::string_view utf16(const std::uint8_t* p, std::size_t n) {
+        scratch.clear();
+        core::Value::utf16(p, n).append_text(scratch);
+        return event.store(scratch);
+    }
+    std::string_view joined(std::string_view a, std::string_view b) {
+        scratch.assign(a);
+        scratch.push_back('_');
+        scratch.append(b);
+        return event.store(scratch);
+    }
+};
+
+template <typename Names>
+std::string_view name_of(const core::Value& v, core::Event& event, Names& names) {
     if (v.kind() == core::ValueKind::kUtf16) {
         auto b = v.bytes();
-        return ctx.intern_utf16(b.data(), b.size());
+        return names.utf16(b.data(), b.size());
     }
     if (v.kind() == core::ValueKind::kUtf8) return v.utf8_view();
     return event.store(v.text());
@@ -74,9 +102,8 @@ void index_leaves(core::Event& event, std::uint32_t element, std::string& path,
     path.resize(path_size);
 }
 
-}  // namespace
-
-void index_windows_fields(core::Event& event, ChunkContext& ctx) {
+template <typename Names>
+void index_fields(core::Event& event, Names& names) {
     const std::uint32_t root = event.root();
     if (root == Node::kNone) return;
     std::string scratch;
@@ -93,7 +120,7 @@ void index_windows_fields(core::Event& event, ChunkContext& ctx) {
                 if (element_text(event, item, text, scratch)) event.add_field(item.name, text);
                 for (const core::Attribute& a : event.attributes(item)) {
                     if (a.value.is_null()) continue;
-                    event.add_field(ctx.intern_joined(item.name, a.name), a.value);
+                    event.add_field(names.joined(item.name, a.name), a.value);
                     if (item.name == "TimeCreated" && a.name == "SystemTime" &&
                         a.value.kind() == core::ValueKind::kFileTime) {
                         event.timestamp = a.value.as_filetime();
@@ -117,7 +144,7 @@ void index_windows_fields(core::Event& event, ChunkContext& ctx) {
                     if (a.name == "Name") name_attr = &a;
                 }
                 if (name_attr != nullptr) {
-                    event.add_field(name_of(name_attr->value, event, ctx),
+                    event.add_field(name_of(name_attr->value, event, names),
                                     has_text ? text : core::Value());
                 } else {
                     event.add_field("Data", text);
@@ -129,6 +156,18 @@ void index_windows_fields(core::Event& event, ChunkContext& ctx) {
             index_leaves(event, section, path, scratch, 0);
         }
     }
+}
+
+}  // namespace
+
+void index_windows_fields(core::Event& event, ChunkContext& ctx) {
+    ChunkNames names{ctx};
+    index_fields(event, names);
+}
+
+void index_windows_fields(core::Event& event) {
+    EventNames names{event, {}};
+    index_fields(event, names);
 }
 
 }  // namespace vigie::evtx

@@ -73,12 +73,14 @@ FileResult hunt_small_file(const InputFile& input, std::uint32_t index, Worker& 
                            const HuntOptions& options) {
     FileResult result;
     result.report.path = input.path;
-    if (input.kind == InputKind::kJson) {
-        auto stats = read_json_input(input, options.json_format,
-                                     [&](const core::Event& e, std::uint64_t order) {
-                                         ++result.report.events;
-                                         worker.process(e, index, order, result.detections);
-                                     });
+    if (input.kind == InputKind::kJson || input.kind == InputKind::kXml) {
+        auto visit = [&](const core::Event& e, std::uint64_t order) {
+            ++result.report.events;
+            worker.process(e, index, order, result.detections);
+        };
+        auto stats = input.kind == InputKind::kJson
+                         ? read_json_input(input, options.json_format, visit)
+                         : read_xml_input(input, visit);
         if (!stats) {
             result.report.error = stats.error();
         } else {

@@ -43,6 +43,10 @@ bool classify(const fs::path& path, InputFile& out, bool sniff_json) {
         out.kind = InputKind::kJson;
         return true;
     }
+    if (ends_with(name, ".xml")) {
+        out.kind = InputKind::kXml;
+        return true;
+    }
     if (out.compression != Compression::kNone) return false;
     // No telling extension: look at the first bytes.
     std::ifstream in(path, std::ios::binary);
@@ -58,6 +62,10 @@ bool classify(const fs::path& path, InputFile& out, bool sniff_json) {
         if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
         if (c == '{' || c == '[') {
             out.kind = InputKind::kJson;
+            return true;
+        }
+        if (c == '<') {
+            out.kind = InputKind::kXml;
             return true;
         }
         break;
@@ -108,7 +116,7 @@ InputList collect_inputs(const std::vector<std::string>& paths) {
         f.size = fs::file_size(p, ec);
         if (!classify(p, f, true)) {
             list.errors.push_back(core::fail(core::ErrorCode::kUnsupported,
-                                             "neither an EVTX file nor a JSON event export",
+                                             "neither an EVTX file nor a JSON or XML event export",
                                              {p, core::Location::kNone, {}, 0}));
             continue;
         }

@@ -2,7 +2,8 @@
 //
 // EVTX files are recognised by their signature ("ElfFile"), JSON exports by extension
 // (.json, .jsonl, .ndjson) or, for files named explicitly, by a first non-blank byte of `{` or
-// `[`. `.gz` and `.zst` files
+// `[`; Windows event XML (Event Viewer's "Save as XML", `wevtutil qe /f:xml`) by the extension
+// .xml or, named explicitly, a first non-blank byte of `<`. `.gz` and `.zst` files
 // are classified by what their name says is inside (`x.evtx.gz`, `x.jsonl.zst`). Other files
 // met while walking folders are skipped and counted; a file named explicitly that is neither
 // is an error.
@@ -16,7 +17,7 @@
 
 namespace vigie::hunt {
 
-enum class InputKind : unsigned char { kEvtx, kJson };
+enum class InputKind : unsigned char { kEvtx, kJson, kXml };
 enum class Compression : unsigned char { kNone, kGzip, kZstd };
 
 struct InputFile {

@@ -2,6 +2,7 @@
 
 #include "core/input_stream.hpp"
 #include "json/event_reader.hpp"
+#include "json/xml_event_reader.hpp"
 
 namespace vigie::hunt {
 
@@ -26,6 +27,24 @@ core::Result<JsonInputStats> read_json_input(
     out.events = stats->events;
     out.skipped = stats->malformed + stats->oversized;
     out.problems = std::move(stats->problems);
+    return out;
+}
+
+core::Result<JsonInputStats> read_xml_input(
+    const InputFile& input,
+    const std::function<void(const core::Event&, std::uint64_t order)>& visit) {
+    auto stream = core::open_input_stream(input.path);
+    if (!stream) return stream.error();
+    json::WindowsXmlParser parser;
+    std::uint64_t order = 0;
+    auto stats = parser.read_events(**stream, [&](const core::Event& e) { visit(e, order++); });
+    if (!stats) return stats.error();
+    JsonInputStats out;
+    out.events = stats->events;
+    if (stats->stopped) {
+        out.skipped = 1;
+        out.problems.push_back(stats->stopped->to_string());
+    }
     return out;
 }
 

@@ -1,4 +1,4 @@
-// hunt/json_source.hpp - opening inputs: JSON event exports and compressed files.
+// hunt/json_source.hpp - opening inputs: JSON and XML event exports and compressed files.
 #pragma once
 
 #include <functional>
@@ -23,6 +23,12 @@ struct JsonInputStats {
 /// evtx-json, ecs or flat.
 core::Result<JsonInputStats> read_json_input(
     const InputFile& input, const std::string& format,
+    const std::function<void(const core::Event&, std::uint64_t order)>& visit);
+
+/// Reads the events of a Windows event XML export (compressed or not), in order. XML cannot
+/// be read past an error: one that stops the reading is a problem and counts as skipped.
+core::Result<JsonInputStats> read_xml_input(
+    const InputFile& input,
     const std::function<void(const core::Event&, std::uint64_t order)>& visit);
 
 /// A random-access view of a compressed file's content (decompressed to a temporary file).

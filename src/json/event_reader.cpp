@@ -38,6 +38,7 @@ core::Result<JsonStats> read_json_events(
     simdjson::dom::parser parser;
     std::vector<char> padded;
     std::string repaired_text;
+    WindowsXmlParser xml;  // for OpenWEC's XML in JSON
     core::Event event;
     SplitObject o;
     for (std::uint64_t index = 0;; ++index) {
@@ -79,7 +80,11 @@ core::Result<JsonStats> read_json_events(
         }
         const JsonFormat shape =
             options.format == JsonFormat::kAuto ? detect_shape(object) : options.format;
-        build_event(object, shape, event);
+        if (auto built = build_event(object, shape, event, xml); !built) {
+            ++stats.malformed;
+            note(stats, o, built.error().message);
+            continue;
+        }
         ++stats.events;
         visit(event, JsonEventInfo{index, o.offset, o.line, shape, repaired});
     }

@@ -1,6 +1,7 @@
 #include "json/event_shapes.hpp"
 
 #include <charconv>
+#include <optional>
 #include <string>
 
 #include "core/time.hpp"
@@ -16,6 +17,30 @@ using simdjson::dom::element_type;
 using simdjson::dom::object;
 
 constexpr int kMaxDepth = 64;  // nesting followed when naming leaves; deeper is not an event
+
+// The XML parser some shapes need (UserData strings, openwec-raw): the caller's, or one made
+// on first use.
+class XmlParserSource {
+  public:
+    explicit XmlParserSource(WindowsXmlParser* given) : given_(given) {}
+    WindowsXmlParser& get() {
+        if (given_ != nullptr) return *given_;
+        if (!own_) own_.emplace();
+        return *own_;
+    }
+
+  private:
+    WindowsXmlParser* given_;
+    std::optional<WindowsXmlParser> own_;
+};
+
+// A UserData string (OpenWEC's formats carry the element's content as raw XML): its leaves,
+// named as the EVTX reader names them. Text that is not XML stays a plain UserData field.
+void add_user_data_string(std::string_view text, core::Event& e, XmlParserSource& xml) {
+    if (text.empty() || text.front() != '<' || !xml.get().add_user_data(text, e)) {
+        e.add_field("UserData", core::Value::utf8(text));
+    }
+}
 
 bool is_scalar(element v) noexcept {
     return v.type() != element_type::OBJECT && v.type() != element_type::ARRAY;
@@ -400,8 +425,38 @@ void build_ecs(object root, core::Event& e) {
     if (provider != nullptr && provider->text() == "Microsoft-Windows-Sysmon") sysmon_from_ecs(e);
 }
 
-void build_flat(object root, core::Event& e) {
-    for (auto [key, child] : root) flatten(key, child, e, 1);
+// Unnamed event data as an array (OpenWEC's Nxlog format): Data for each, and Data[n], in the
+// EVTX reader's order.
+void add_data_array(array items, core::Event& e) {
+    std::size_t position = 0;
+    for (element item : items) {
+        const core::Value value = is_scalar(item) ? value_of(item) : core::Value::null();
+        e.add_field("Data", value);
+        e.add_field(data_position(e, position++), value);
+    }
+}
+
+void build_flat(object root, core::Event& e, XmlParserSource& xml) {
+    for (auto [key, child] : root) {
+        array items;
+        std::string_view text;
+        if (key == "Keywords" &&
+            (child.type() == element_type::INT64 || child.type() == element_type::UINT64)) {
+            // NXLog prints the keyword mask as a signed 64-bit decimal; the EVTX reader as hex.
+            std::int64_t i = 0;
+            std::uint64_t u = 0;
+            if (child.get(u) != simdjson::SUCCESS && child.get(i) == simdjson::SUCCESS) {
+                u = static_cast<std::uint64_t>(i);
+            }
+            e.add_field("Keywords", core::Value::hex64(u));
+        } else if (key == "Data" && child.get(items) == simdjson::SUCCESS) {
+            add_data_array(items, e);
+        } else if (key == "UserData" && child.get(text) == simdjson::SUCCESS) {
+            add_user_data_string(text, e, xml);
+        } else {
+            flatten(key, child, e, 1);
+        }
+    }
     // Event data nested under a key of its own (Velociraptor, some SIEM exports): also by the
     // names rules use. Windows names at the top win.
     for (std::string_view section : {"EventData", "UserData", "event_data", "user_data"}) {
@@ -433,6 +488,9 @@ void build_flat(object root, core::Event& e) {
         {"ExecutionProcessID", "Execution_ProcessID"},  // NXLog
         {"ExecutionThreadID", "Execution_ThreadID"},
         {"UserID", "Security_UserID"},  // NXLog: the user's SID
+        {"ActivityID", "Correlation_ActivityID"},
+        {"RelatedActivityID", "Correlation_RelatedActivityID"},
+        {"OpcodeValue", "Opcode"},  // NXLog's Opcode is the rendered name when there is one
     };
     add_aliases(e, kAliases);
     if (const core::Value* r = e.field("EventRecordID")) set_record(e, *r);
@@ -448,13 +506,116 @@ void build_flat(object root, core::Event& e) {
     }
 }
 
+// ---- OpenWEC ------------------------------------------------------------------------------------
+
+// System: scalars by name, objects (Provider, Correlation, Execution) as Element_Attribute.
+void openwec_system(object system, core::Event& e) {
+    for (auto [key, v] : system) {
+        object o;
+        if (get_object(v, o)) {
+            for (auto [name, a] : o) {
+                if (a.type() != element_type::NULL_VALUE && is_scalar(a)) {
+                    e.add_field(joined(e, key, '_', name), value_of(a));
+                }
+            }
+            continue;
+        }
+        if (v.type() == element_type::NULL_VALUE || !is_scalar(v)) continue;
+        const core::Value value = value_of(v);
+        if (key == "TimeCreated") {
+            e.add_field("TimeCreated_SystemTime", value);
+            set_time(e, value);
+        } else if (key == "UserID") {
+            e.add_field("Security_UserID", value);  // <Security UserID=".."/>
+        } else if (key == "EventIDQualifiers") {
+            e.add_field("EventID_Qualifiers", value);  // <EventID Qualifiers="..">
+        } else {
+            e.add_field(key, value);
+            if (key == "EventRecordID") set_record(e, value);
+        }
+    }
+}
+
+void openwec_event_data(object data, core::Event& e) {
+    for (auto [key, v] : data) {
+        array items;
+        if (key == "Data" && v.get(items) == simdjson::SUCCESS) {
+            add_data_array(items, e);
+        } else {
+            e.add_field(key, text_value(e, v).value_or(core::Value::null()));
+        }
+    }
+}
+
+// RenderingInfo as the EVTX reader names its leaves: by name and by path; Keywords holds one
+// <Keyword> per item; Culture is an attribute there, not a field.
+void openwec_rendering_info(object info, core::Event& e) {
+    for (auto [key, v] : info) {
+        if (key == "Culture") continue;
+        array items;
+        if (key == "Keywords" && v.get(items) == simdjson::SUCCESS) {
+            for (element item : items) {
+                if (!is_scalar(item)) continue;
+                e.add_field("Keyword", value_of(item));
+                e.add_field("RenderingInfo.Keywords.Keyword", value_of(item));
+            }
+            continue;
+        }
+        if (v.type() == element_type::NULL_VALUE || !is_scalar(v)) continue;
+        e.add_field(key, value_of(v));
+        e.add_field(joined(e, "RenderingInfo", '.', key), value_of(v));
+    }
+}
+
+void build_openwec(object root, core::Event& e, XmlParserSource& xml) {
+    for (auto [key, section] : root) {
+        object o;
+        std::string_view text;
+        if (key == "System" && get_object(section, o)) {
+            openwec_system(o, e);
+        } else if (key == "EventData" && get_object(section, o)) {
+            openwec_event_data(o, e);
+        } else if (key == "UserData" && section.get(text) == simdjson::SUCCESS) {
+            add_user_data_string(text, e, xml);
+        } else if (key == "RenderingInfo" && get_object(section, o)) {
+            openwec_rendering_info(o, e);
+        } else if (key == "OpenWEC") {
+            flatten(key, section, e, 1);  // by dotted path only: IpAddress is also event data
+        } else {
+            std::string path;  // DebugData, ProcessingErrorData, BinaryEventData, ...
+            crate_leaves(key, section, path, 0, e);
+        }
+    }
+}
+
+core::Result<void> build_openwec_raw(object root, core::Event& e, XmlParserSource& xml) {
+    std::string_view data;
+    element v;
+    if (!member(root, "data", v) || v.get(data) != simdjson::SUCCESS) {
+        return core::fail(core::ErrorCode::kParse, "OpenWEC JsonRaw object without a data string");
+    }
+    if (auto ok = xml.get().parse_event(data, e); !ok) return ok.error();
+    if (member(root, "meta", v)) flatten("OpenWEC", v, e, 1);
+    return {};
+}
+
+bool is_openwec_system(object root, object system) {
+    element v;
+    if (member(root, "OpenWEC", v) && v.type() == element_type::OBJECT) return true;
+    if (member(system, "TimeCreated", v) && v.type() == element_type::STRING) return true;
+    object provider;
+    return member(system, "Provider", v) && get_object(v, provider) && member(provider, "Name", v);
+}
+
 }  // namespace
 
 std::optional<JsonFormat> parse_json_format(std::string_view name) noexcept {
     if (name == "auto") return JsonFormat::kAuto;
     if (name == "evtx-json" || name == "evtx") return JsonFormat::kEvtxCrate;
     if (name == "ecs" || name == "winlogbeat") return JsonFormat::kEcs;
-    if (name == "flat") return JsonFormat::kFlat;
+    if (name == "flat" || name == "nxlog") return JsonFormat::kFlat;
+    if (name == "openwec") return JsonFormat::kOpenWec;
+    if (name == "openwec-raw") return JsonFormat::kOpenWecRaw;
     return std::nullopt;
 }
 
@@ -468,6 +629,12 @@ const char* json_format_name(JsonFormat format) noexcept {
             return "ecs";
         case JsonFormat::kFlat:
             return "flat";
+        case JsonFormat::kOpenWec:
+            return "openwec";
+        case JsonFormat::kOpenWecRaw:
+            return "openwec-raw";
+        case JsonFormat::kXml:
+            return "xml";
     }
     return "?";
 }
@@ -475,28 +642,56 @@ const char* json_format_name(JsonFormat format) noexcept {
 JsonFormat detect_shape(object o) {
     element v;
     object inner;
+    std::string_view text;
+    if (member(o, "data", v) && v.get(text) == simdjson::SUCCESS && member(o, "meta", v) &&
+        v.type() == element_type::OBJECT) {
+        return JsonFormat::kOpenWecRaw;
+    }
     if (member(o, "Event", v) && get_object(v, inner) && member(inner, "System", v)) {
         return JsonFormat::kEvtxCrate;
     }
-    if (member(o, "System", v) && v.type() == element_type::OBJECT) return JsonFormat::kEvtxCrate;
+    if (member(o, "System", v) && get_object(v, inner)) {
+        return is_openwec_system(o, inner) ? JsonFormat::kOpenWec : JsonFormat::kEvtxCrate;
+    }
     if (member(o, "winlog", v) && v.type() == element_type::OBJECT) return JsonFormat::kEcs;
     return JsonFormat::kFlat;
 }
 
-void build_event(object o, JsonFormat shape, core::Event& e) {
+namespace {
+
+core::Result<void> build_with(object o, JsonFormat shape, core::Event& e, XmlParserSource& xml) {
     e.clear();
     switch (shape == JsonFormat::kAuto ? detect_shape(o) : shape) {
         case JsonFormat::kAuto:
+        case JsonFormat::kXml:  // not JSON: read as the Windows shape it would be
         case JsonFormat::kEvtxCrate:
             build_crate(o, e);
-            return;
+            return {};
         case JsonFormat::kEcs:
             build_ecs(o, e);
-            return;
+            return {};
         case JsonFormat::kFlat:
-            build_flat(o, e);
-            return;
+            build_flat(o, e, xml);
+            return {};
+        case JsonFormat::kOpenWec:
+            build_openwec(o, e, xml);
+            return {};
+        case JsonFormat::kOpenWecRaw:
+            return build_openwec_raw(o, e, xml);
     }
+    return {};
+}
+
+}  // namespace
+
+core::Result<void> build_event(object o, JsonFormat shape, core::Event& e, WindowsXmlParser& xml) {
+    XmlParserSource source(&xml);
+    return build_with(o, shape, e, source);
+}
+
+void build_event(object o, JsonFormat shape, core::Event& e) {
+    XmlParserSource source(nullptr);
+    (void)build_with(o, shape, e, source);
 }
 
 }  // namespace vigie::json

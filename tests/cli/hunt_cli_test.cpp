@@ -320,6 +320,15 @@ TEST(HuntCli, JsonLinesAndCompressedInputsGiveTheSameTimelineAsTheEvtx) {
     EXPECT_EQ(timeline(dir + "/demo.jsonl"), from_evtx);
     EXPECT_EQ(timeline(dir + "/demo2.jsonl.gz"), from_evtx);
     EXPECT_EQ(timeline(dir + "/demo3.jsonl.zst"), from_evtx);
+    // Windows event XML: `vigie dump --format xml` prints events one per line without a root,
+    // as `wevtutil qe /f:xml` does; Event Viewer saves them inside <Events>.
+    ASSERT_EQ(run(kVigie + " dump --format xml " + kDemo + " > " + dir + "/demo.xml").status, 0);
+    ASSERT_EQ(run("{ echo '<?xml version=\"1.0\" encoding=\"UTF-8\"?>'; echo '<Events>'; cat " +
+                  dir + "/demo.xml; echo '</Events>'; } | gzip -c > " + dir + "/viewer.xml.gz")
+                  .status,
+              0);
+    EXPECT_EQ(timeline(dir + "/demo.xml"), from_evtx);
+    EXPECT_EQ(timeline(dir + "/viewer.xml.gz"), from_evtx);
 }
 
 TEST(HuntCli, BuiltInPackOnTheDemoLog) {

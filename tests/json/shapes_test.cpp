@@ -225,7 +225,7 @@ TEST(JsonShapes, NxlogFlatExport) {
     EXPECT_EQ(r.at(0, "Security_UserID"), "S-1-5-18");
     EXPECT_EQ(r.at(0, "EventID"), "4624");
     EXPECT_EQ(r.at(0, "TargetUserName"), "adm");
-    EXPECT_EQ(r.at(0, "Keywords"), "-9214364837600034816");
+    EXPECT_EQ(r.at(0, "Keywords"), "0x8020000000000000");  // as the EVTX reader prints it
     EXPECT_EQ(r.at(0, "TimeCreated_SystemTime"), "2019-11-15 20:01:02");
     EXPECT_EQ(r.record_ids[0], 9001u);
     EXPECT_EQ(iso(r.timestamps[0]), "2019-11-15T20:01:02.000000Z");
