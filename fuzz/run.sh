@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # fuzz/run.sh SECONDS [TARGET...] - builds build-fuzz and runs the fuzz targets, SECONDS split
-# between them (default: all three: evtx_file_fuzzer half the time, json_events_fuzzer and
-# sigma_rule_fuzzer a quarter each).
+# between them by weight (default: all five: evtx_file_fuzzer 4 parts, json_events_fuzzer and
+# sigma_rule_fuzzer 2 each, syslog_framing_fuzzer and bulk_request_fuzzer 1 each; the watch
+# parsers are small and saturate their coverage quickly). SECONDS is the total whatever the
+# targets chosen.
 #
 # Exits nonzero when libFuzzer finds a crash, leak or timeout; the reproducer is written to
 # build-fuzz/ as crash-*, leak-* or timeout-* (replay it: build-fuzz/fuzz/<target> FILE).
 set -euo pipefail
 
 if [[ $# -lt 1 || ! "$1" =~ ^[0-9]+$ ]]; then
-    echo "usage: $0 SECONDS [evtx_file_fuzzer|json_events_fuzzer|sigma_rule_fuzzer]..." >&2
+    echo "usage: $0 SECONDS [evtx_file_fuzzer|json_events_fuzzer|sigma_rule_fuzzer|syslog_framing_fuzzer|bulk_request_fuzzer]..." >&2
     exit 2
 fi
 seconds="$1"
 shift
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(evtx_file_fuzzer json_events_fuzzer sigma_rule_fuzzer)
+[[ ${#targets[@]} -gt 0 ]] ||
+    targets=(evtx_file_fuzzer json_events_fuzzer sigma_rule_fuzzer syslog_framing_fuzzer bulk_request_fuzzer)
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DVIGIE_FUZZ=ON -DVIGIE_TESTS=OFF \
@@ -22,23 +25,28 @@ CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DVIGIE_FUZZ=ON -DVIGIE_T
 cmake --build build-fuzz --target "${targets[@]}"
 
 # Seeds are made once; the working corpora grow across runs and keep what the fuzzers learnt.
-if [[ ! -d build-fuzz/seeds/sigma ]]; then
+if [[ ! -d build-fuzz/seeds/sigma || ! -d build-fuzz/seeds/syslog || ! -d build-fuzz/seeds/bulk ]]; then
     rm -rf build-fuzz/seeds
     fuzz/make_seed_corpus.sh build-fuzz/seeds
 fi
 
-# Share of SECONDS for each target (the EVTX reader, the largest parser, gets the most).
+# Share of SECONDS for each target, by weight (the EVTX reader, the largest parser, gets the most).
+weight() {
+    case "$1" in
+        evtx_file_fuzzer) echo 4 ;;
+        json_events_fuzzer | sigma_rule_fuzzer) echo 2 ;;
+        *) echo 1 ;;
+    esac
+}
+total_weight=0
+for target in "${targets[@]}"; do total_weight=$((total_weight + $(weight "$target"))); done
 share() {
-    if [[ ${#targets[@]} -eq 3 ]]; then
-        case "$1" in evtx_file_fuzzer) echo $((seconds / 2)) ;; *) echo $((seconds / 4)) ;; esac
-    else
-        echo $((seconds / ${#targets[@]}))
-    fi
+    echo $((seconds * $(weight "$1") / total_weight))
 }
 
 status=0
 for target in "${targets[@]}"; do
-    kind="${target%%_*}"  # evtx, json, sigma
+    kind="${target%%_*}"  # evtx, json, sigma, syslog, bulk
     t="$(share "$target")"
     [[ "$t" -ge 1 ]] || t=1
     mkdir -p "build-fuzz/corpus/$kind"

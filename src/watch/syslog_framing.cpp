@@ -13,6 +13,7 @@ bool is_digit(char c) noexcept {
 
 // Offset of the first frame delimiter (LF or NUL) in [p, p + n), or n.
 std::size_t find_delimiter(const char* p, std::size_t n) noexcept {
+    if (n == 0) return 0;  // p may be null (after finish()), which memchr must not see
     const void* lf = std::memchr(p, '\n', n);
     const std::size_t limit =
         lf != nullptr ? static_cast<std::size_t>(static_cast<const char*>(lf) - p) : n;

@@ -2,6 +2,7 @@
 // header, structured data with escapes, and finding the Windows event inside MSG.
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,11 @@ using vigie::watch::StructuredDataReader;
 using vigie::watch::SyslogFormat;
 using vigie::watch::SyslogMessage;
 
+// Parses a copy of `frame` that outlives the test, so that frames built in the call
+// (`"..." + kEcsJson`) leave valid views.
 SyslogMessage parse(std::string_view frame, core::FileTimeTicks received_at = 0) {
+    static std::deque<std::string> kept;
+    frame = kept.emplace_back(frame);
     auto m = parse_syslog_message(frame, received_at);
     EXPECT_TRUE(m.has_value()) << frame;
     return m ? *m : SyslogMessage{};
