@@ -224,7 +224,8 @@ core::Result<BulkRequest> parse_bulk_body(std::string_view body, const BulkLimit
         if (request.items.empty() && parsed.problem == BulkItem::Problem::kMalformedAction) {
             core::Location where;
             where.offset = line->offset;
-            where.line = 1;
+            where.line =
+                static_cast<std::uint32_t>(std::min<std::uint64_t>(line->number, UINT32_MAX));
             return core::fail(core::ErrorCode::kParse,
                               "not an NDJSON bulk body: " + parsed.why + " on its first line",
                               where);

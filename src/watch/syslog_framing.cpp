@@ -183,7 +183,6 @@ bool SyslogFrameReader::next(SyslogFrame& out) {
                                             SyslogFraming::kOctetCounted,
                                             stream_offset() - frame_offset_, "octet count of zero");
                     }
-                    skipped_ = count_;
                     state_ = count_ > max_frame_ ? State::kCountedSkip : State::kCountedBody;
                     break;
                 }
@@ -226,7 +225,6 @@ bool SyslogFrameReader::next(SyslogFrame& out) {
                 const std::size_t d = find_delimiter(data + pos_, avail);
                 if (d == avail) {
                     if (carry().size() + avail > max_frame_) {
-                        skipped_ = carry().size() + avail;
                         carry_reset();
                         state_ = State::kLineSkip;
                     } else {

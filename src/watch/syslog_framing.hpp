@@ -22,9 +22,10 @@
 // bytes, never copied.
 //
 // Lifetimes: a frame's `message` views either the bytes given to the last feed() or the
-// reader's own buffer. It stays valid until the next feed() (or the reader's destruction)
-// provided the caller leaves the fed bytes unchanged until then: drain next() before reading
-// into the same buffer again. Offsets count bytes from the start of the connection's stream.
+// reader's own buffer. It stays valid until the next feed() or finish() (or the reader's
+// destruction) provided the caller leaves the fed bytes unchanged until then: drain next()
+// before reading into the same buffer again. Offsets count bytes from the start of the
+// connection's stream. The reader is not thread-safe: one connection, one thread at a time.
 //
 //   watch::SyslogFrameReader reader;                  // one per connection
 //   char buf[64 << 10];
@@ -88,13 +89,14 @@ class SyslogFrameReader {
     explicit SyslogFrameReader(SyslogFrameLimits limits = {});
 
     /// The next bytes of the stream. Call next() until it returns false before feeding more
-    /// (bytes not yet scanned would be lost: a contract, checked by an assertion). Frames from
-    /// earlier feeds become invalid.
+    /// (bytes not yet scanned would be lost: a contract, checked by an assertion). Frames
+    /// returned before become invalid. Bytes fed after a framing error or finish() are ignored.
     void feed(std::string_view bytes);
 
     /// The end of the stream: next() then returns what was pending: a final line frame without
     /// its LF (kMessage, as rsyslog does at close), or kTruncated for an unfinished octet-counted
-    /// frame or an oversized frame cut by the end (kOversized).
+    /// frame or an oversized frame cut by the end (kOversized). Frames returned before become
+    /// invalid.
     void finish();
 
     /// The next frame or skipped piece; false when the bytes fed so far are used up.
@@ -137,13 +139,12 @@ class SyslogFrameReader {
     std::uint64_t frame_offset_ = 0;  // stream offset of the current frame's first byte
     std::uint64_t count_ = 0;         // octet count being read / bytes left in the counted frame
     std::size_t count_digits_ = 0;
-    std::uint64_t skipped_ = 0;  // bytes of the current frame seen so far, when skipping
-    // Partial-frame buffers: the frame returned from one stays valid while the next partial
-    // frame is assembled in the other. Vectors, whose reserve() allocates what is asked (a
-    // string's grows at least twofold), so each stays within max_frame_bytes.
+    // Partial-frame buffers: carry() holds the frame being assembled; a frame completed in it
+    // is returned from there, and the next partial frame goes to the other buffer, so the
+    // returned one stays valid until the next feed(). Vectors, whose reserve() allocates what is
+    // asked (a string's grows at least twofold), so each stays within max_frame_bytes.
     std::vector<char> carry_[2];
     int carry_index_ = 0;
-    bool carry_returned_ = false;  // carry() holds a frame handed out since the last feed()
     SyslogFrameStats stats_;
 };
 

@@ -26,7 +26,7 @@
 // year that puts the timestamp closest to it is chosen and the time is read as UTC; without it
 // `time` stays empty. The daemon should prefer the event's own time from the payload anyway.
 //
-//   auto m = watch::parse_syslog_message(frame.message, core::now_as_filetime());
+//   auto m = watch::parse_syslog_message(frame.message, received_ticks);  // FILETIME ticks
 //   if (!m) return;                                   // empty frame
 //   const watch::EventPayload p = watch::find_event_payload(m->message);
 //   if (p.kind == watch::EventPayload::Kind::kJson) parse_json_event(p.text, m->hostname);
