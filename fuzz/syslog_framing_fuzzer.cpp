@@ -2,11 +2,12 @@
 // syslog header parser.
 //
 // A syslog port is open to every machine on the network. The input's first two bytes pick the
-// frame limit and the seed of the chunk sizes; the rest is the stream, fed once whole and once
-// in pseudo-random chunks (each chunk copied, then overwritten after it is drained, as a reused
-// read buffer is). Both runs must yield the same frames; every frame must lie inside the stream
-// and under the limit; memory must stay within two frame buffers. Each frame's header is parsed
-// and every field, SD parameter and payload is read, checking each view lies inside its frame.
+// frame limit, whether octet counting is detected, and the seed of the chunk sizes; the rest is the
+// stream, fed once whole and once in pseudo-random chunks (each chunk copied, then overwritten
+// after it is drained, as a reused read buffer is). Both runs must yield the same frames; every
+// frame must lie inside the stream and under the limit; memory must stay within two frame buffers.
+// Each frame's header is parsed and every field, SD parameter and payload is read, checking each
+// view lies inside its frame.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -59,9 +60,10 @@ void read_message(std::string_view frame) {
     check_inside(payload.text, m->message);
 }
 
-std::vector<Seen> run(std::string_view stream, std::size_t max_frame, std::uint32_t seed,
-                      bool chunked) {
-    vigie::watch::SyslogFrameReader reader(vigie::watch::SyslogFrameLimits{max_frame});
+std::vector<Seen> run(std::string_view stream, const vigie::watch::SyslogFrameOptions& options,
+                      std::uint32_t seed, bool chunked) {
+    const std::size_t max_frame = options.max_frame_bytes;
+    vigie::watch::SyslogFrameReader reader(options);
     std::vector<Seen> seen;
     std::uint64_t last_end = 0;
     auto drain = [&] {
@@ -99,11 +101,13 @@ std::vector<Seen> run(std::string_view stream, std::size_t max_frame, std::uint3
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (size < 2) return 0;
-    const std::size_t max_frame = 1 + data[0] * 16u;  // 1 .. 4081: the limit is often reached
-    const std::uint32_t seed = data[1];
+    vigie::watch::SyslogFrameOptions options;
+    options.max_frame_bytes = 1 + data[0] * 16u;  // 1 .. 4081: the limit is often reached
+    options.detect_octet_counting = (data[1] & 0x80) == 0;
+    const std::uint32_t seed = data[1] & 0x7f;
     const std::string_view stream(reinterpret_cast<const char*>(data + 2), size - 2);
-    const auto whole = run(stream, max_frame, seed, false);
-    const auto chunked = run(stream, max_frame, seed, true);
+    const auto whole = run(stream, options, seed, false);
+    const auto chunked = run(stream, options, seed, true);
     check(whole == chunked);
     return 0;
 }

@@ -23,8 +23,9 @@ std::size_t find_delimiter(const char* p, std::size_t n) noexcept {
 
 }  // namespace
 
-SyslogFrameReader::SyslogFrameReader(SyslogFrameLimits limits)
-    : max_frame_(std::max<std::size_t>(limits.max_frame_bytes, 1)) {}
+SyslogFrameReader::SyslogFrameReader(SyslogFrameOptions options)
+    : max_frame_(std::max<std::size_t>(options.max_frame_bytes, 1)),
+      detect_octet_counting_(options.detect_octet_counting) {}
 
 std::size_t SyslogFrameReader::buffered_capacity() const noexcept {
     return carry_[0].capacity() + carry_[1].capacity();
@@ -150,7 +151,7 @@ bool SyslogFrameReader::next(SyslogFrame& out) {
             case State::kFrameStart:
                 if (pos_ >= size) return at_input_end(out);
                 frame_offset_ = stream_offset();
-                if (is_digit(data[pos_])) {
+                if (detect_octet_counting_ && is_digit(data[pos_])) {
                     state_ = State::kCount;
                     count_ = 0;
                     count_digits_ = 0;

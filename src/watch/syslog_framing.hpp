@@ -6,7 +6,8 @@
 // does, so a sender may mix them:
 //   - a frame that starts with a digit is octet-counted: `LEN SP MSG`, MSG exactly LEN bytes
 //     (rsyslog `TCP_Framing="octet-counted"`, NXLog `OutputType Syslog_TLS`);
-//   - anything else is non-transparent: MSG up to LF (rsyslog's default, NXLog `LineBased`).
+//   - anything else is non-transparent: MSG up to LF (rsyslog's default, NXLog `LineBased`);
+//     with `detect_octet_counting` off, every frame is (the same reader then cuts JSON Lines).
 //     A CR before the LF is dropped; a NUL also ends a frame (some senders end frames with NUL,
 //     or with LF then NUL); empty frames between delimiters are skipped silently.
 //
@@ -69,8 +70,11 @@ struct SyslogFrame {
     const char* why = "";      ///< kOversized, kTruncated, kFramingError: what was wrong
 };
 
-struct SyslogFrameLimits {
+struct SyslogFrameOptions {
     std::size_t max_frame_bytes = std::size_t{1} << 20;
+    /// false: every frame is an LF-ended line, even one starting with a digit (senders known
+    /// never to count octets, or JSON Lines over TCP, where a line may start with anything).
+    bool detect_octet_counting = true;
 };
 
 struct SyslogFrameStats {
@@ -86,7 +90,7 @@ class SyslogFrameReader {
     /// An octet count longer than this is a framing error (10 digits: counts up to ~10 GB).
     static constexpr std::size_t kMaxCountDigits = 10;
 
-    explicit SyslogFrameReader(SyslogFrameLimits limits = {});
+    explicit SyslogFrameReader(SyslogFrameOptions options = {});
 
     /// The next bytes of the stream. Call next() until it returns false before feeding more
     /// (bytes not yet scanned would be lost: a contract, checked by an assertion). Frames
@@ -131,6 +135,7 @@ class SyslogFrameReader {
     bool at_input_end(SyslogFrame& out);
 
     std::size_t max_frame_;
+    bool detect_octet_counting_;
     std::string_view input_;          // bytes of the last feed()
     std::size_t pos_ = 0;             // next unscanned byte of input_
     std::uint64_t input_offset_ = 0;  // stream offset of input_[0]

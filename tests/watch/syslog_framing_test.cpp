@@ -11,7 +11,7 @@
 namespace {
 
 using vigie::watch::SyslogFrame;
-using vigie::watch::SyslogFrameLimits;
+using vigie::watch::SyslogFrameOptions;
 using vigie::watch::SyslogFrameReader;
 using vigie::watch::SyslogFraming;
 using Kind = SyslogFrame::Kind;
@@ -40,9 +40,9 @@ struct FeedResult {
 // Feeds `stream` cut at `cuts` (increasing offsets), then finishes. Every frame's view is read
 // again after the whole feed was drained, to check it is still valid until the next feed.
 FeedResult feed_cut(std::string_view stream, const std::vector<std::size_t>& cuts,
-                    SyslogFrameLimits limits = {}) {
+                    SyslogFrameOptions options = {}) {
     FeedResult run;
-    SyslogFrameReader reader(limits);
+    SyslogFrameReader reader(options);
     std::size_t start = 0;
     auto drain = [&] {
         std::vector<std::pair<std::string_view, std::string>> views;
@@ -74,20 +74,20 @@ FeedResult feed_cut(std::string_view stream, const std::vector<std::size_t>& cut
     return run;
 }
 
-FeedResult feed_whole(std::string_view stream, SyslogFrameLimits limits = {}) {
-    return feed_cut(stream, {}, limits);
+FeedResult feed_whole(std::string_view stream, SyslogFrameOptions options = {}) {
+    return feed_cut(stream, {}, options);
 }
 
 // The same frames for every single split point, byte by byte, and random chunks.
-void expect_split_invariant(std::string_view stream, SyslogFrameLimits limits = {}) {
-    const FeedResult whole = feed_whole(stream, limits);
+void expect_split_invariant(std::string_view stream, SyslogFrameOptions options = {}) {
+    const FeedResult whole = feed_whole(stream, options);
     for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
         SCOPED_TRACE("split at " + std::to_string(cut));
-        EXPECT_EQ(feed_cut(stream, {cut}, limits).frames, whole.frames);
+        EXPECT_EQ(feed_cut(stream, {cut}, options).frames, whole.frames);
     }
     std::vector<std::size_t> every;
     for (std::size_t i = 1; i < stream.size(); ++i) every.push_back(i);
-    EXPECT_EQ(feed_cut(stream, every, limits).frames, whole.frames) << "byte by byte";
+    EXPECT_EQ(feed_cut(stream, every, options).frames, whole.frames) << "byte by byte";
     std::mt19937 rng(42);
     for (int round = 0; round < 50; ++round) {
         std::vector<std::size_t> cuts;
@@ -97,7 +97,8 @@ void expect_split_invariant(std::string_view stream, SyslogFrameLimits limits = 
             if (at >= stream.size()) break;
             cuts.push_back(at);
         }
-        EXPECT_EQ(feed_cut(stream, cuts, limits).frames, whole.frames) << "random chunks " << round;
+        EXPECT_EQ(feed_cut(stream, cuts, options).frames, whole.frames)
+            << "random chunks " << round;
     }
 }
 
@@ -168,22 +169,22 @@ TEST(SyslogFraming, TruncatedOctetCountedFrameAtTheEnd) {
 }
 
 TEST(SyslogFraming, OversizedLineIsSkippedToItsLf) {
-    const SyslogFrameLimits limits{8};
+    const SyslogFrameOptions options{8};
     const std::string stream = "short\n" + std::string(20, 'x') + "\nok\n";
-    const FeedResult r = feed_whole(stream, limits);
+    const FeedResult r = feed_whole(stream, options);
     ASSERT_EQ(r.frames.size(), 3u);
     EXPECT_EQ(r.frames[0].message, "short");
     EXPECT_EQ(r.frames[1], (Seen{Kind::kOversized, kLine, "", 6, 21}));
     EXPECT_EQ(r.frames[2], (Seen{Kind::kMessage, kLine, "ok", 27, 3}));
     EXPECT_EQ(r.stats.oversized, 1u);
     EXPECT_EQ(r.stats.messages, 2u);
-    expect_split_invariant(stream, limits);
+    expect_split_invariant(stream, options);
 }
 
 TEST(SyslogFraming, LineAtTheLimitIsKeptOneMoreIsSkipped) {
-    const SyslogFrameLimits limits{8};
+    const SyslogFrameOptions options{8};
     const std::string stream = "abcdefgh\nabcdefghi\nabcdefgh\r\nz";
-    const FeedResult r = feed_whole(stream, limits);
+    const FeedResult r = feed_whole(stream, options);
     ASSERT_EQ(r.frames.size(), 4u);
     EXPECT_EQ(r.frames[0].message, "abcdefgh");
     EXPECT_EQ(r.frames[1].kind, Kind::kOversized);
@@ -191,20 +192,20 @@ TEST(SyslogFraming, LineAtTheLimitIsKeptOneMoreIsSkipped) {
     // The CR is part of the frame until the LF is seen: 9 bytes is over the limit.
     EXPECT_EQ(r.frames[2].kind, Kind::kOversized);
     EXPECT_EQ(r.frames[3].message, "z");
-    expect_split_invariant(stream, limits);
+    expect_split_invariant(stream, options);
 }
 
 TEST(SyslogFraming, OversizedOctetCountSkipsExactlyThatManyBytes) {
-    const SyslogFrameLimits limits{8};
+    const SyslogFrameOptions options{8};
     // The skipped bytes hold an LF and digits: they must not be read as frames.
     const std::string body = "0123\n5 abcdefghijklm";
     const std::string stream = std::to_string(body.size()) + " " + body + "2 ok8 12345678";
-    const FeedResult r = feed_whole(stream, limits);
+    const FeedResult r = feed_whole(stream, options);
     ASSERT_EQ(r.frames.size(), 3u);
     EXPECT_EQ(r.frames[0], (Seen{Kind::kOversized, kCounted, "", 0, body.size() + 3}));
     EXPECT_EQ(r.frames[1], (Seen{Kind::kMessage, kCounted, "ok", body.size() + 3, 4}));
     EXPECT_EQ(r.frames[2].message, "12345678");
-    expect_split_invariant(stream, limits);
+    expect_split_invariant(stream, options);
 }
 
 TEST(SyslogFraming, MalformedCountsEndTheStream) {
@@ -246,7 +247,7 @@ TEST(SyslogFraming, NothingIsReadAfterAFramingError) {
 
 TEST(SyslogFraming, HugeLineWithoutLfKeepsMemoryBounded) {
     const std::size_t max_frame = std::size_t{1} << 20;
-    SyslogFrameReader reader(SyslogFrameLimits{max_frame});
+    SyslogFrameReader reader(SyslogFrameOptions{max_frame});
     const std::string chunk(64u << 10, 'A');
     SyslogFrame f;
     std::size_t max_capacity = 0;
@@ -267,7 +268,7 @@ TEST(SyslogFraming, HugeLineWithoutLfKeepsMemoryBounded) {
 }
 
 TEST(SyslogFraming, HugeOctetCountIsSkippedWithoutBuffering) {
-    SyslogFrameReader reader(SyslogFrameLimits{4096});
+    SyslogFrameReader reader(SyslogFrameOptions{4096});
     const std::uint64_t count = 9'999'999'999;
     const std::string prefix = std::to_string(count) + " ";
     reader.feed(prefix);
@@ -295,9 +296,24 @@ TEST(SyslogFraming, MemoryStaysBoundedForNearLimitFramesInAnySplit) {
     }
     std::vector<std::size_t> cuts;
     for (std::size_t at = 1000; at < stream.size(); at += 1000) cuts.push_back(at);
-    const FeedResult r = feed_cut(stream, cuts, SyslogFrameLimits{max_frame});
+    const FeedResult r = feed_cut(stream, cuts, SyslogFrameOptions{max_frame});
     ASSERT_EQ(r.frames.size(), 40u);
     for (const Seen& s : r.frames) EXPECT_EQ(s.kind, Kind::kMessage);
     EXPECT_EQ(r.frames[2].message, std::string(max_frame - 1, 'b'));
     EXPECT_LE(r.max_capacity, 2 * max_frame + 64);
+}
+
+TEST(SyslogFraming, OctetCountingDetectionCanBeTurnedOff) {
+    SyslogFrameOptions options;
+    options.detect_octet_counting = false;
+    const std::string stream = "2019-11-15 20:01:02 text\n5 hello\n{\"a\":1}";
+    const FeedResult r = feed_whole(stream, options);
+    ASSERT_EQ(r.frames.size(), 3u);
+    EXPECT_EQ(r.frames[0], (Seen{Kind::kMessage, kLine, "2019-11-15 20:01:02 text", 0, 25}));
+    EXPECT_EQ(r.frames[1], (Seen{Kind::kMessage, kLine, "5 hello", 25, 8}));
+    EXPECT_EQ(r.frames[2].message, "{\"a\":1}");
+    EXPECT_EQ(r.stats.framing_errors, 0u);
+    expect_split_invariant(stream, options);
+    // Detected, the same stream is lost at its first byte.
+    EXPECT_EQ(feed_whole(stream).frames.at(0).kind, Kind::kFramingError);
 }
