@@ -33,20 +33,21 @@
 //     configure a version at least the Beats' own.
 //   - `GET /_license` (Beats adds `?human=false`) -> 200 render_license(): an active basic
 //     licence; a 400 or 405 makes Beats assume an OSS server and refuse to start.
-//   - `POST /_bulk` (also `/<index>/_bulk`; Beats adds `?filter_path=errors,items.*.error,
+//   - `POST /_bulk` (other clients also use `/<index>/_bulk`; Beats adds
+//   `?filter_path=errors,items.*.error,
 //     items.*.status`, which may be ignored: extra fields are skipped) -> 200
 //     render_bulk_response() with one item per request item, in order; each item is an object
 //     with one key (the action) holding `status` (and `error`). Beats: status < 300 acked, 409
 //     counted a duplicate (acked), 429 and >= 500 retried, other 4xx dropped (or sent to its
 //     dead-letter index). A whole-request status other than 200 retries the whole batch;
 //     413 makes Beats split the batch in two and retry (what kLimitExceeded should answer).
-//   - Beats gzips the body when `compression_level` > 0 (1 in its 8.x presets): accept
-//     `Content-Encoding: gzip` (cpp-httplib inflates it when built with zlib support).
+//   - Beats gzips the body when `compression_level` > 0 (1 in its 8.x performance presets):
+//     accept `Content-Encoding: gzip` (cpp-httplib inflates it when built with zlib support).
 //   - Whole-request errors: render_request_error() with 400 (kParse), 413 (kLimitExceeded),
 //     429 (queue full: Beats retries with backoff), 503.
-//   - Winlogbeat's `setup.*` steps (index templates, ILM) also call ES: disable them
-//     (`setup.template.enabled: false`, `setup.ilm.enabled: false`) or answer 200 `{}` to
-//     unknown GET/PUT, which Beats accepts.
+//   - Winlogbeat's `setup.*` steps (index templates, ILM) call other ES endpoints: tell users
+//     to disable them (`setup.template.enabled: false`, `setup.ilm.enabled: false`); vigie has
+//     nothing to load them into.
 //
 //   auto req = watch::parse_bulk_body(body, limits);
 //   if (!req) {
@@ -56,8 +57,8 @@
 //   std::vector<watch::ItemOutcome> outcomes = watch::default_outcomes(*req);
 //   for (std::size_t i = 0; i < req->items.size(); ++i) {
 //       if (outcomes[i].kind != watch::ItemOutcome::Kind::kCreated) continue;
-//       if (!queue.try_push(req->items[i].source)) outcomes[i] =
-//       watch::ItemOutcome::rejected("queue full");
+//       if (!queue.try_push(req->items[i].source))
+//           outcomes[i] = watch::ItemOutcome::rejected("queue full");  // Beats retries it
 //   }
 //   reply(200, watch::render_bulk_response(*req, outcomes, took_ms, id_generator));
 #pragma once
