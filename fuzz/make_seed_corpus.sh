@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# fuzz/make_seed_corpus.sh DIR - fills DIR/evtx, DIR/json, DIR/sigma and DIR/xml with seed
-# inputs for evtx_file_fuzzer, json_events_fuzzer, sigma_rule_fuzzer and xml_events_fuzzer.
+# fuzz/make_seed_corpus.sh DIR - fills DIR/evtx, DIR/json, DIR/sigma, DIR/xml, DIR/syslog and
+# DIR/bulk with seed inputs for evtx_file_fuzzer, json_events_fuzzer, sigma_rule_fuzzer,
+# xml_events_fuzzer, syslog_framing_fuzzer and bulk_request_fuzzer.
 #
 # Seeds are the real logs in ../shared/data (sigma regression data and evtx-attack-samples),
 # plus a 69632-byte prefix of each (file header + first chunk): libFuzzer mutates small inputs
@@ -28,8 +29,23 @@ printf '%s' "$event" | iconv -f UTF-8 -t UTF-16 >"$out/xml/utf16.xml"
 printf '<Event><EventData><Data Name="C">a\001b\037c&#13;&#10;</Data></EventData></Event>' >"$out/xml/controls.xml"
 printf '<!DOCTYPE Event [<!ENTITY a "aaaa">]><Event>&a;</Event>' >"$out/xml/doctype.xml"
 
+
+# Syslog streams and bulk bodies are written here: they need no shared data. A syslog seed's
+# first two bytes are the fuzzer's frame limit and chunk seed.
+mkdir -p "$out/syslog" "$out/bulk"
+ecs='{"@timestamp":"2023-11-15T19:01:02.345Z","winlog":{"channel":"Security","event_id":"4624","computer_name":"DC01.hopital.local","event_data":{"TargetUserName":"adm-jdupont","LogonType":"3","IpAddress":"10.1.2.30"}}}'
+printf '\x40\x07<13>Nov  5 20:01:02 dc01 sshd[1234]: Accepted publickey for admin\n<14>Nov 15 20:01:02 DC01 Microsoft-Windows-Security-Audit %s\r\n' "$ecs" >"$out/syslog/rfc3164_lines"
+msg="<134>1 2019-11-15T20:01:02.123456+01:00 dc01 vigie-forward 2417 - - $ecs"
+printf '\x40\x11%d %s\n%d %s' "$((${#msg} + 1))" "$msg" "${#msg}" "$msg" >"$out/syslog/rfc5424_octet_counted"
+printf '\x02\x05%s\n\0<14>1 2019-11-15T20:01:02Z DC01 Microsoft-Windows-Security-Auditing 716 - [NXLOG@14506 EventID="4624" Name="a\\"b\\]c\\\\"][x@1 y="z"] \xef\xbb\xbf@cee: %s\n40 toolong\n12x' "$msg" "$ecs" >"$out/syslog/mixed_nul_sd_oversized"
+printf '\x01\x03<13>1 - - - - - - <Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><EventID>4688</EventID></System></Event>\n' >"$out/syslog/xml_payload"
+action='{"create":{"_index":"winlogbeat-8.11.0"}}'
+printf '%s\n%s\n%s\n%s\n' "$action" "$ecs" "$action" "$ecs" >"$out/bulk/winlogbeat.ndjson"
+[[ -f tests/watch/fixtures/winlogbeat_bulk.ndjson ]] && cp tests/watch/fixtures/winlogbeat_bulk.ndjson "$out/bulk/"
+printf '\r\n{"index":{"_index":"i","_id":"1"}}\r\n{"a":1}\r\n{"delete":{"_index":"i","_id":"2"}}\n{"update":{"_index":"i","_id":"3"}}\n{"doc":{}}\n{"upsert":{}}\n{"b":2}\nnot json\n{"create":{"_index":"a\\"b\\u0001","_id":"x\\\\y","pipeline":"p"}}\n[1]\n{"create":{}}' >"$out/bulk/every_action.ndjson"
+
 if [[ ! -d "$data" ]]; then
-    echo "make_seed_corpus: no data folder at $data; XML seeds only" >&2
+    echo "make_seed_corpus: no data folder at $data; only XML, syslog and bulk seeds made" >&2
     exit 0
 fi
 
