@@ -235,6 +235,16 @@ int run_watch_command(WatchCommandOptions o) {
         ready += fmt::format("{}{}", first ? "" : ",", listeners.back()->port());
         first = false;
     }
+    ready += "],\"syslog\":[";
+    first = true;
+    for (const std::string& address : o.listen_syslog) {
+        if (!add_listener(address, "syslog", [max_line] {
+                return std::make_unique<watch::SyslogStreamFramer>(max_line);
+            }))
+            return 2;
+        ready += fmt::format("{}{}", first ? "" : ",", listeners.back()->port());
+        first = false;
+    }
     ready += "]";
 
     std::unique_ptr<watch::HttpServer> http;

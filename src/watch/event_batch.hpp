@@ -25,14 +25,20 @@ struct InputPosition {
     std::int64_t offset = 0;
 };
 
+/// What became of a batch, given to its on_committed.
+struct BatchOutcome {
+    bool committed = false;               ///< durably accepted (or, false: nothing of it was)
+    std::vector<std::uint32_t> rejected;  ///< items that are not events (malformed, wrong shape)
+};
+
 struct EventBatch {
     std::uint32_t input = 0;   ///< WatchEngine::register_input
     std::uint32_t origin = 0;  ///< WatchEngine::intern_origin: the peer or file named in output
     std::string bytes;         ///< every event's text, back to back
     std::vector<std::pair<std::uint32_t, std::uint32_t>> items;  ///< (offset, size) in bytes
     std::optional<InputPosition> position;
-    /// Called once with true when the batch is durably accepted, false when it is not.
-    std::function<void(bool committed)> on_committed;
+    /// Called once, from the commit thread, when the batch is durably accepted or failed.
+    std::function<void(const BatchOutcome&)> on_committed;
 
     void add(std::string_view text) {
         items.emplace_back(static_cast<std::uint32_t>(bytes.size()),

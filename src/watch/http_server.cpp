@@ -3,12 +3,16 @@
 #include <httplib.h>
 #include <openssl/crypto.h>
 
+#include <condition_variable>
+#include <mutex>
+
 #include <fmt/format.h>
 
 #include "core/time.hpp"
 #include "hunt/host_report.hpp"
 #include "hunt/writers.hpp"
 #include "watch/api_render.hpp"
+#include "watch/bulk_request.hpp"
 #include "watch/state_store.hpp"
 #include "watch/tcp_listener.hpp"
 
@@ -24,6 +28,20 @@ void json_error(httplib::Response& res, int status, std::string_view reason) {
     res.status = status;
     res.set_content(body, "application/json");
 }
+
+void es_answer(httplib::Response& res, int status, std::string body) {
+    res.status = status;
+    res.set_content(std::move(body), "application/json");
+}
+
+// What a batch's commit says, handed from the commit thread to the request's thread. Shared:
+// a request that gave up waiting returns while the batch may still be committed.
+struct CommitWait {
+    std::mutex mutex;
+    std::condition_variable done_cv;
+    bool done = false;
+    BatchOutcome outcome;
+};
 
 bool token_matches(const httplib::Request& req, const std::string& token) {
     const std::string header = req.get_header_value("Authorization");
@@ -111,6 +129,8 @@ void HttpServer::add_routes() {
     const std::string token = options_.token;
     svr.set_pre_routing_handler([token](const httplib::Request& req, httplib::Response& res) {
         res.set_header("Cache-Control", "no-store");
+        // Clients of the bulk API check it; harmless elsewhere.
+        res.set_header("X-Elastic-Product", "Elasticsearch");
         if (!token.empty() && !token_matches(req, token)) {
             res.set_header("WWW-Authenticate", "Bearer");
             json_error(res, 401, "a bearer token is required");
@@ -175,6 +195,110 @@ void HttpServer::add_routes() {
         if (!r) return json_error(res, 500, r.error().message);
         res.set_content(body, "application/x-ndjson");
     });
+
+    // What a Beat asks before sending (bulk_request.hpp says what it reads).
+    svr.Get("/", [](const httplib::Request&, httplib::Response& res) {
+        es_answer(res, 200, render_root_info());
+    });
+    svr.Get("/_license", [](const httplib::Request&, httplib::Response& res) {
+        es_answer(res, 200, render_license());
+    });
+    auto bulk = [this](const httplib::Request& req, httplib::Response& res,
+                       const httplib::ContentReader& content) { handle_bulk(req, res, content); };
+    svr.Post("/_bulk", bulk);
+    svr.Post(R"(/[^/]+/_bulk)", bulk);
+}
+
+// POST /_bulk: the events are one batch; the answer waits until it is committed, so that a
+// Beat whose request got no answer (daemon killed, disk full) sends it again. A full pipeline
+// answers 429 after bulk_wait_ms: Beats back off and retry.
+void HttpServer::handle_bulk(const httplib::Request& req, httplib::Response& res,
+                             const httplib::ContentReader& content) {
+    const auto started = std::chrono::steady_clock::now();
+    InputCounters& counters = engine_.counters(bulk_input_);
+    ++counters.connections;
+    std::string body;
+    bool too_large = false;
+    content([&](const char* data, std::size_t size) {
+        // Counted after decompression: a gzip bomb stops at the limit.
+        if (body.size() + size > options_.max_body_bytes) {
+            too_large = true;
+            return false;
+        }
+        body.append(data, size);
+        return true;
+    });
+    counters.bytes_received += body.size();
+    if (too_large) {
+        ++counters.events_rejected;
+        return es_answer(res, 413,
+                         render_request_error(413, fmt::format("request body over {} bytes",
+                                                               options_.max_body_bytes)));
+    }
+    BulkLimits limits;
+    limits.max_items = options_.max_bulk_items;
+    auto request = parse_bulk_body(body, limits);
+    if (!request) {
+        ++counters.events_rejected;
+        const int status = request.error().code == core::ErrorCode::kLimitExceeded ? 413 : 400;
+        if (log_) {
+            log_(fmt::format("watch: {} from {}: request refused: {}", counters.name,
+                             req.remote_addr, request.error().message));
+        }
+        return es_answer(res, status, render_request_error(status, request.error().message));
+    }
+    std::vector<ItemOutcome> outcomes = default_outcomes(*request);
+    EventBatch batch;
+    batch.input = bulk_input_;
+    batch.origin = engine_.intern_origin("bulk://" + req.remote_addr);
+    std::vector<std::size_t> item_of;  // batch item -> request item
+    for (std::size_t i = 0; i < request->items.size(); ++i) {
+        if (outcomes[i].kind != ItemOutcome::Kind::kCreated) {
+            ++counters.events_rejected;
+            continue;
+        }
+        batch.add(request->items[i].source);
+        item_of.push_back(i);
+    }
+    counters.events_received += item_of.size();
+    if (!item_of.empty()) {
+        auto wait = std::make_shared<CommitWait>();
+        batch.on_committed = [wait](const BatchOutcome& outcome) {
+            std::lock_guard lock(wait->mutex);
+            wait->outcome = outcome;
+            wait->done = true;
+            wait->done_cv.notify_all();
+        };
+        const auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.bulk_wait_ms);
+        if (!engine_.submit(std::move(batch), deadline)) {
+            ++counters.throttled;
+            return es_answer(res, 429,
+                             render_request_error(429, "vigie's pipeline is full, retry later"));
+        }
+        std::unique_lock lock(wait->mutex);
+        if (!wait->done_cv.wait_for(lock,
+                                    std::chrono::milliseconds(options_.bulk_commit_timeout_ms),
+                                    [&] { return wait->done; })) {
+            return es_answer(res, 503,
+                             render_request_error(503, "the events were not committed in time"));
+        }
+        if (!wait->outcome.committed) {
+            return es_answer(res, 503, render_request_error(503, "the events could not be stored"));
+        }
+        for (const std::uint32_t k : wait->outcome.rejected) {
+            outcomes[item_of[k]] = ItemOutcome::invalid("not a Windows event in a known shape");
+        }
+    }
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    std::string answer;
+    {
+        std::lock_guard lock(ids_mutex_);
+        answer = render_bulk_response(*request, outcomes, static_cast<std::uint64_t>(took.count()),
+                                      ids_);
+    }
+    es_answer(res, 200, std::move(answer));
 }
 
 }  // namespace vigie::watch

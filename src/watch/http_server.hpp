@@ -18,15 +18,20 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
 #include "core/result.hpp"
+#include "watch/bulk_request.hpp"
 #include "watch/watch_engine.hpp"
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+class ContentReader;
+}  // namespace httplib
 
 namespace vigie::watch {
 
@@ -63,6 +68,8 @@ class HttpServer {
     HttpServer(WatchEngine& engine, HttpServerOptions options,
                std::function<void(std::string_view)> log);
     void add_routes();
+    void handle_bulk(const httplib::Request& req, httplib::Response& res,
+                     const httplib::ContentReader& content);
 
     WatchEngine& engine_;
     HttpServerOptions options_;
@@ -70,6 +77,9 @@ class HttpServer {
     std::unique_ptr<httplib::Server> server_;
     std::uint16_t port_ = 0;
     std::uint32_t bulk_input_ = 0;
+    std::mutex ids_mutex_;  // the generator counts: one request at a time
+    BulkIdGenerator ids_{
+        static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count())};
     std::thread thread_;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };

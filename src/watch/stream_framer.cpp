@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "watch/syslog_message.hpp"
+
 namespace vigie::watch {
 
 void JsonLineFramer::emit(std::string_view line, FrameSink& sink) {
@@ -61,6 +63,40 @@ void JsonLineFramer::finish(FrameSink& sink) {
     }
     skipping_ = false;
     partial_.clear();
+}
+
+SyslogStreamFramer::SyslogStreamFramer(std::size_t max_frame_bytes)
+    : reader_(SyslogFrameOptions{max_frame_bytes, true}) {}
+
+void SyslogStreamFramer::feed(std::string_view bytes, FrameSink& sink) {
+    reader_.feed(bytes);
+    drain(sink);
+}
+
+void SyslogStreamFramer::finish(FrameSink& sink) {
+    reader_.finish();
+    drain(sink);
+}
+
+void SyslogStreamFramer::drain(FrameSink& sink) {
+    SyslogFrame frame;
+    while (reader_.next(frame)) {
+        if (frame.kind != SyslogFrame::Kind::kMessage) {
+            sink.reject(frame.offset, frame.why);
+            continue;
+        }
+        auto message = parse_syslog_message(frame.message);
+        if (!message) {
+            sink.reject(frame.offset, message.error().message);
+            continue;
+        }
+        const EventPayload payload = find_event_payload(message->message);
+        if (payload.kind == EventPayload::Kind::kNone) {
+            sink.reject(frame.offset, "no JSON object or <Event> in the syslog message");
+            continue;
+        }
+        sink.event(payload.text);
+    }
 }
 
 }  // namespace vigie::watch

@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "watch/syslog_framing.hpp"
+
 namespace vigie::watch {
 
 class FrameSink {
@@ -47,6 +49,22 @@ class JsonLineFramer final : public StreamFramer {
     std::uint64_t offset_ = 0;  // stream offset of partial_'s first byte
     bool skipping_ = false;     // inside an oversized line
     std::uint64_t skip_start_ = 0;
+};
+
+/// Syslog over TCP (RFC 6587 octet counting or newline framing, per frame, as rsyslog
+/// detects it) carrying one event per message: the RFC 5424 or 3164 header is read and
+/// dropped, and the JSON object or <Event> XML document in MSG is the event. A message that
+/// holds no event (a relay's own log line) is rejected and counted like any bad piece.
+class SyslogStreamFramer final : public StreamFramer {
+  public:
+    explicit SyslogStreamFramer(std::size_t max_frame_bytes);
+    void feed(std::string_view bytes, FrameSink& sink) override;
+    void finish(FrameSink& sink) override;
+    bool broken() const override { return reader_.failed(); }
+
+  private:
+    void drain(FrameSink& sink);
+    SyslogFrameReader reader_;
 };
 
 }  // namespace vigie::watch

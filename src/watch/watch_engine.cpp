@@ -7,7 +7,7 @@
 #include "core/time.hpp"
 #include "hunt/host_report.hpp"
 #include "hunt/writers.hpp"
-#include "watch/event_decoder.hpp"
+#include "json/event_text.hpp"
 
 namespace vigie::watch {
 namespace {
@@ -207,7 +207,7 @@ void WatchEngine::stop() {
 }
 
 void WatchEngine::match_loop() {
-    EventDecoder decoder;
+    json::EventTextParser decoder;
     hunt::EventMatcher matcher(plan_);
     core::Event event;
     std::uint64_t sequence = 0;
@@ -222,8 +222,9 @@ void WatchEngine::match_loop() {
         const std::uint64_t first = order_.fetch_add(batch.items.size());
         for (std::size_t i = 0; i < batch.items.size(); ++i) {
             const std::string_view text = batch.item(i);
-            if (auto r = decoder.decode(text, event); !r) {
+            if (auto r = decoder.build_event(text, event); !r) {
                 ++m.rejected;
+                m.rejected_items.push_back(static_cast<std::uint32_t>(i));
                 note_reject(batch.input, i, r.error(), text);
                 continue;
             }
@@ -289,7 +290,7 @@ core::Result<void> WatchEngine::commit(std::vector<MatchedBatch>& batches, bool 
         (void)store_.rollback();
         for (MatchedBatch& b : batches) {
             inputs_[b.input]->events_dropped += b.events;
-            if (b.on_committed) b.on_committed(false);
+            if (b.on_committed) b.on_committed(BatchOutcome{false, std::move(b.rejected_items)});
         }
         {
             std::lock_guard lock(status_mutex_);
@@ -338,7 +339,7 @@ core::Result<void> WatchEngine::commit(std::vector<MatchedBatch>& batches, bool 
         InputCounters& c = *inputs_[b.input];
         c.events_processed += b.events;
         c.events_rejected += b.rejected;
-        if (b.on_committed) b.on_committed(true);
+        if (b.on_committed) b.on_committed(BatchOutcome{true, std::move(b.rejected_items)});
     }
     {
         std::lock_guard lock(status_mutex_);

@@ -4,13 +4,14 @@
 //   auto engine = watch::WatchEngine::open(rules, options);     // rebuilds state from DIR
 //   const auto input = engine->register_input("json-tcp 0.0.0.0:6514", "json-tcp");
 //   watch::EventBatch batch;  batch.input = input;  batch.add(line);
-//   batch.on_committed = [](bool ok) { ... };                  // once, after the commit
+//   batch.on_committed = [](const watch::BatchOutcome& o) { ... };   // once, after the commit
 //   engine->submit(std::move(batch));                          // waits while the queue is full
 //   ...
 //   engine->stop();                                            // drains, commits, joins
 //
 //   inputs --submit--> [queue, bounded in bytes] --> match workers (one per core):
-//            decode the text (watch/event_decoder), run the rules (hunt::EventMatcher)
+//            read the text (json::EventTextParser: JSON of any shape, or Windows event
+//            XML), run the rules (hunt::EventMatcher)
 //        --> [matched queue] --> one commit thread, the only writer of state, which takes
 //            the batches back in the order they were submitted, then:
 //            store new detections (a resent event finds its own and alerts nothing), alert
@@ -144,7 +145,8 @@ class WatchEngine {
         core::FileTimeTicks newest = 0;
         std::vector<hunt::Detection> detections;
         std::optional<InputPosition> position;
-        std::function<void(bool)> on_committed;
+        std::function<void(const BatchOutcome&)> on_committed;
+        std::vector<std::uint32_t> rejected_items;
         Clock::time_point submitted;
         std::uint64_t sequence = 0;  ///< order of submission
     };

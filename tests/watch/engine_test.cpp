@@ -34,8 +34,8 @@ void submit_all(watch::WatchEngine& engine, std::uint32_t input,
         batch.input = input;
         batch.origin = engine.intern_origin("test://engine");
         for (std::size_t k = i; k < std::min(lines.size(), i + per_batch); ++k) batch.add(lines[k]);
-        batch.on_committed = [&](bool ok) {
-            EXPECT_TRUE(ok);
+        batch.on_committed = [&](const watch::BatchOutcome& o) {
+            EXPECT_TRUE(o.committed);
             ++committed;
         };
         ASSERT_TRUE(engine.submit(std::move(batch)));
