@@ -23,6 +23,12 @@ bool exists(const std::string& path) {
     return ::lstat(path.c_str(), &st) == 0;
 }
 
+bool same_inode(const std::string& path, std::uint64_t device, std::uint64_t inode) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_dev) == device &&
+           static_cast<std::uint64_t>(st.st_ino) == inode;
+}
+
 // SHA-256 of a file; "" when it cannot be read.
 std::string sha256_of(const std::string& path) {
     auto digest = sha256_file(path);
@@ -142,6 +148,13 @@ core::Result<RestoreReport> restore(const RestoreOptions& o) {
         switch (r.op) {
             case JournalOp::kRename: {
                 if (!exists(r.path)) {
+                    ++report.unchanged;
+                    break;
+                }
+                // A rename over a file (an atomic replace): undone once the name holds the
+                // replaced inode again. Without this a second run would move that file away
+                // and link it back, which changes nothing but says it did.
+                if (!r.link.empty() && same_inode(r.path, r.device, r.inode)) {
                     ++report.unchanged;
                     break;
                 }
