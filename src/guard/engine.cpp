@@ -373,6 +373,17 @@ void Engine::pair_copy_with_original(Actor& actor, const std::string& copy,
 
 void Engine::on_delete(const FsEvent& e) {
     Actor* actor = actor_of(e.pid, false, e.path);
+    if (actor != nullptr && !e.is_directory) {
+        // What it held, should a new file take its name next (before the journal forgets
+        // which inode the name had).
+        DeletedFile gone;
+        if (journal_ != nullptr) gone.link = journal_->link_of(e.path);
+        gone.sample = read_samples_.take(e.path);
+        if (!gone.link.empty() || gone.sample) {
+            if (deleted_files_.size() >= kSmallSamplesKept) deleted_files_.clear();
+            deleted_files_[e.path] = std::move(gone);
+        }
+    }
     if (journal_ != nullptr) journal_->deleted(actor ? actor->id : "", e.path, e.is_directory);
     read_samples_.forget(e.path);
     new_files_.forget(e.path);
@@ -450,6 +461,10 @@ std::optional<FileSample> Engine::linked_sample(const std::string& path) {
     if (journal_ == nullptr) return std::nullopt;
     const std::string link = journal_->link_of(path);
     if (link.empty()) return std::nullopt;
+    return sample_link(link);
+}
+
+std::optional<FileSample> Engine::sample_link(const std::string& link) {
     auto size = Journal::linked_size(link);
     if (!size) return std::nullopt;
     const SampleReader read = [&](std::uint64_t offset, std::span<std::uint8_t> out) {
@@ -465,7 +480,14 @@ std::optional<FileSample> Engine::linked_sample(const std::string& path) {
 
 std::optional<FileSample> Engine::replaced_content(const std::string& path) {
     if (auto linked = linked_sample(path)) return linked;
-    return read_samples_.take(path);
+    if (auto read = read_samples_.take(path)) return read;
+    auto deleted = deleted_files_.find(path);
+    if (deleted == deleted_files_.end()) return std::nullopt;
+    DeletedFile gone = std::move(deleted->second);
+    deleted_files_.erase(deleted);
+    if (!gone.link.empty())
+        if (auto linked = sample_link(gone.link)) return linked;
+    return std::move(gone.sample);
 }
 
 std::optional<FileSample> Engine::incoming_content(const std::string& from, const std::string& to) {

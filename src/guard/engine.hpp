@@ -117,13 +117,14 @@ class Engine {
     /// A file read by an actor: keeps a small sample of it, what it held before a new file
     /// replaces it by rename (when no journal link holds it).
     void keep_read_sample(const FsEvent& e);
-    /// What the file named `path` holds before a rename over it: the journal's link, else
-    /// the sample kept when it was read.
+    /// What the file named `path` holds before a rename over it (or held, deleted just
+    /// before): the journal's link, else the sample kept when it was read.
     std::optional<FileSample> replaced_content(const std::string& path);
     /// What the new file renamed from `from` to `to` holds: its close's sample, else its link.
     std::optional<FileSample> incoming_content(const std::string& from, const std::string& to);
-    /// A small sample of a file through the journal's link to it.
+    /// A small sample of a file through the journal's link to it (`link`: that link).
     std::optional<FileSample> linked_sample(const std::string& path);
+    std::optional<FileSample> sample_link(const std::string& link);
     void judge_replacement(Actor& actor, const FileSample& before, const FileSample& after,
                            const std::string& from, const std::string& to, const FsEvent& cause);
     void pair_copy_with_original(Actor& actor, const std::string& copy, const std::string& original,
@@ -178,6 +179,14 @@ class Engine {
         std::string from;
     };
     std::map<std::string, PendingReplacement> pending_replacements_;
+    /// Files deleted by an actor, by path: a replace done as delete-then-rename (an SMB
+    /// client's rename over a file, through libsmbclient) replaces what was deleted. The
+    /// journal's link to it, or the sample kept when it was read.
+    struct DeletedFile {
+        std::string link;
+        std::optional<FileSample> sample;
+    };
+    std::map<std::string, DeletedFile> deleted_files_;
     std::map<std::uint32_t, std::deque<Points>> user_points_;
     std::map<std::string, std::deque<Points>> client_points_;  ///< by SMB client address
     std::set<std::string> blocked_clients_;  ///< SMB clients whose session was ended

@@ -136,6 +136,20 @@ core::Result<RestoreReport> restore(const RestoreOptions& o) {
     for (const JournalRecord& r : journal->records)
         if (selected(o, r)) chosen.push_back(&r);
     report.records = chosen.size();
+    // For each rename, the delete of its destination that came before it (if any).
+    std::map<const JournalRecord*, const JournalRecord*> deleted_before;
+    {
+        std::map<std::string, const JournalRecord*> last_delete;
+        for (const JournalRecord* r : chosen) {
+            if (r->op == JournalOp::kDelete && !r->directory && !r->link.empty())
+                last_delete[r->path] = r;
+            if (r->op == JournalOp::kRename) {
+                if (auto d = last_delete.find(r->path); d != last_delete.end())
+                    deleted_before[r] = d->second;
+                last_delete.erase(r->path);
+            }
+        }
+    }
     // Paths deleted later than the record being undone: their content must be written back
     // even though the name is absent (the link may be gone).
     std::set<std::string> deleted_later;
@@ -151,10 +165,17 @@ core::Result<RestoreReport> restore(const RestoreOptions& o) {
                     ++report.unchanged;
                     break;
                 }
-                // A rename over a file (an atomic replace): undone once the name holds the
-                // replaced inode again. Without this a second run would move that file away
-                // and link it back, which changes nothing but says it did.
+                // A rename over a file (an atomic replace; through an SMB client, a delete
+                // then the rename): undone once the name holds the replaced inode again.
+                // Without this a second run would move that file away and link it back,
+                // which changes nothing but says it did.
                 if (!r.link.empty() && same_inode(r.path, r.device, r.inode)) {
+                    ++report.unchanged;
+                    break;
+                }
+                if (auto gone = deleted_before.find(&r);
+                    gone != deleted_before.end() &&
+                    same_inode(r.path, gone->second->device, gone->second->inode)) {
                     ++report.unchanged;
                     break;
                 }

@@ -170,6 +170,28 @@ TEST(GuardReplacement, BenignSavesByRenameRaiseNothing) {
     EXPECT_EQ(run.engine->stats().replacements_assessed, 30u);
 }
 
+// Through an SMB client (libsmbclient) a rename over a file arrives as a delete of the file,
+// then the rename onto the freed name: the same replacement.
+TEST(GuardReplacement, DeleteThenRenameOntoTheFreedNameIsAReplacement) {
+    Scenario run;
+    const auto files = documents(run.source, 30);
+    run.source.add_process(process(4646, 4646));
+    int i = 0;
+    for (const auto& [path, content] : files) {
+        run.source.read_only(4646, path);
+        const std::string temp = temp_of(path, i);
+        run.source.write(4646, temp, random_bytes(content.size(), 400 + i));
+        run.source.remove(4646, path);
+        run.source.rename(4646, temp, path);
+        ++i;
+    }
+    run.go();
+    const auto alerts = run.ransomware();
+    ASSERT_EQ(alerts.size(), 1u);
+    EXPECT_LE(run.landed(paths_of(files), files), 3);
+    EXPECT_TRUE(any_reason(alerts[0], "structure_lost", "(rename)")) << alert_to_json(alerts[0]);
+}
+
 // A decoy replaced by rename is a decoy written.
 TEST(GuardReplacement, ADecoyReplacedByRenameIsEvidence) {
     Scenario run;
