@@ -41,15 +41,16 @@ edited_vim=0
 for f in "${texts[@]:by_sed:by_vim}"; do
   vim -Es -u NONE -i NONE -N -c 'set backupcopy=no writebackup nobackup' \
     -c "\$put ='Vu le $today'" -c 'wq' "$f" </dev/null || fail "vim could not save ${f#"$tree"/}"
-  [ "$(tail -n 1 "$f")" = "Vu le $today" ] || fail "vim did not edit ${f#"$tree"/}"
+  # A file with CRLF line ends keeps them (vim reads it as a DOS file).
+  [ "$(tail -n 1 "$f" | tr -d '\r')" = "Vu le $today" ] || fail "vim did not edit ${f#"$tree"/}"
   [ ! -e "$f~" ] || fail "vim left its backup ${f#"$tree"/}~"
   edited_vim=$((edited_vim + 1))
 done
 
 edited_perl=0
 for f in "${texts[@]:by_sed+by_vim:8}"; do
-  perl -pi -e "s/\$/ ;/ if \$. == 1" "$f" || fail "perl -pi could not edit ${f#"$tree"/}"
-  [ "$(head -n 1 "$f" | tail -c 3)" = " ;" ] || fail "perl -pi did not edit ${f#"$tree"/}"
+  perl -pi -e 's/(\r?)$/ ;$1/ if $. == 1' "$f" || fail "perl -pi could not edit ${f#"$tree"/}"
+  [ "$(head -n 1 "$f" | tr -d '\r' | tail -c 3)" = " ;" ] || fail "perl -pi did not edit ${f#"$tree"/}"
   edited_perl=$((edited_perl + 1))
 done
 
