@@ -57,8 +57,13 @@ bool unrecognisable(const FileSample& sample) {
 // The user slot of jobs whose user is unknown (never summed).
 constexpr std::uint32_t kUnknownUser = 0xffffffffu;
 
-// Bytes read of a new file at its close.
-constexpr std::size_t kNewFileSample = 8192;
+// Bytes read of a new file at its close, and of a file an actor opens to read: the head
+// says what kind it is and how its content looks, the tail whether its end marker is there.
+// The same for both, so that a replacement compares like with like.
+constexpr std::size_t kSmallHead = 8192;
+constexpr std::size_t kSmallTail = 4096;
+// Small samples kept (read files, new files): 12 KiB each at most.
+constexpr std::size_t kSmallSamplesKept = 1024;
 
 }  // namespace
 
@@ -70,6 +75,27 @@ std::string utc_now() {
     return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", parts.tm_year + 1900,
                        parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec,
                        ts.tv_nsec / 1'000'000);
+}
+
+void Engine::SampleCache::put(const std::string& path, FileSample sample) {
+    const std::uint64_t serial = ++next_serial;
+    by_path.insert_or_assign(path, KeptSample{std::move(sample), serial});
+    order.emplace_back(serial, path);
+    while (order.size() > kSmallSamplesKept) {
+        auto [oldest, oldest_path] = std::move(order.front());
+        order.pop_front();
+        // Only if that entry was not taken again since (a later sample of the same path).
+        if (auto it = by_path.find(oldest_path); it != by_path.end() && it->second.serial == oldest)
+            by_path.erase(it);
+    }
+}
+
+std::optional<FileSample> Engine::SampleCache::take(const std::string& path) {
+    auto it = by_path.find(path);
+    if (it == by_path.end()) return std::nullopt;
+    FileSample sample = std::move(it->second.sample);
+    by_path.erase(it);
+    return sample;
 }
 
 Engine::Engine(GuardConfig config, EventSource& source, ProcessControl& control, AlertSink& alerts,
@@ -247,6 +273,8 @@ void Engine::on_open(const FsEvent& e) {
     }
     source_.answer(e, true);
     const std::int64_t waited_us = (monotonic_ns() - e.time_ns) / 1000;
+    // After the answer: the reader does not wait for it.
+    if (actor != nullptr && !e.for_writing && !e.is_directory && e.size > 0) keep_read_sample(e);
     stats_.slowest_answer_us = std::max(stats_.slowest_answer_us, waited_us);
     const std::int64_t now = monotonic_ns();
     if (e.time_ns > 0 && waited_us > config_.watchdog.count() &&
@@ -274,14 +302,26 @@ void Engine::on_close_write(const FsEvent& e) {
     }
     if (actor == nullptr || e.is_directory) return;
     actor->touched.insert(e.path);
+    read_samples_.forget(e.path);  // what it held when read is no longer what it holds
     const FileSample* was = before && before->before.size > 0 ? &before->before : nullptr;
     // A new file has nothing to compare with: its first bytes say whether it is
-    // unrecognisable, which is all the engine asks of it.
+    // unrecognisable, and it may yet replace another file by rename.
     auto after = was != nullptr ? take_sample(source_, e, e.size)
-                                : take_sample(source_, e, e.size, kNewFileSample, false);
+                                : take_sample(source_, e, e.size, kSmallHead, kSmallTail);
     if (!after) {
         ++stats_.read_errors;
         return;
+    }
+    if (was == nullptr) {
+        // Renamed over another file before this close was seen: judged now.
+        if (auto pending = pending_replacements_.find(e.path);
+            pending != pending_replacements_.end()) {
+            const PendingReplacement replaced = std::move(pending->second);
+            pending_replacements_.erase(pending);
+            judge_replacement(*actor, replaced.before, *after, replaced.from, e.path, e);
+        } else {
+            new_files_.put(e.path, *after);
+        }
     }
     ++stats_.closes_assessed;
     const std::string_view name_after = basename_of(e.path);
@@ -333,7 +373,21 @@ void Engine::pair_copy_with_original(Actor& actor, const std::string& copy,
 
 void Engine::on_delete(const FsEvent& e) {
     Actor* actor = actor_of(e.pid, false, e.path);
+    if (actor != nullptr && !e.is_directory) {
+        // What it held, should a new file take its name next (before the journal forgets
+        // which inode the name had).
+        DeletedFile gone;
+        if (journal_ != nullptr) gone.link = journal_->link_of(e.path);
+        gone.sample = read_samples_.take(e.path);
+        if (!gone.link.empty() || gone.sample) {
+            if (deleted_files_.size() >= kSmallSamplesKept) deleted_files_.clear();
+            deleted_files_[e.path] = std::move(gone);
+        }
+    }
     if (journal_ != nullptr) journal_->deleted(actor ? actor->id : "", e.path, e.is_directory);
+    read_samples_.forget(e.path);
+    new_files_.forget(e.path);
+    pending_replacements_.erase(e.path);
     if (actor == nullptr || e.is_directory) return;
     actor->touched.insert(e.path);
     if (config_.decoys.contains(e.path))
@@ -353,8 +407,22 @@ void Engine::on_delete(const FsEvent& e) {
 void Engine::on_rename(const FsEvent& e) {
     if (e.is_directory) (void)source_.watch_directory(e.path);
     Actor* actor = actor_of(e.pid, false, e.path);
+    // Read before the journal learns the new name: its links say what each name held.
+    std::optional<FileSample> replaced;
+    std::optional<FileSample> incoming;
+    bool own_new_file = false;
+    if (actor != nullptr && !e.is_directory && !e.old_path.empty()) {
+        // Only a file this actor created or wrote replacing another is judged: a plain move
+        // of an old file over another is no rewrite.
+        own_new_file = actor->touched.contains(e.old_path);
+        if (own_new_file) replaced = replaced_content(e.path);
+        if (replaced) incoming = incoming_content(e.old_path, e.path);
+    }
     if (journal_ != nullptr && !e.old_path.empty())
         journal_->renamed(actor ? actor->id : "", e.old_path, e.path, e.is_directory);
+    read_samples_.forget(e.old_path);
+    read_samples_.forget(e.path);
+    new_files_.forget(e.old_path);
     if (actor == nullptr || e.is_directory) return;
     actor->rename_file(e.old_path, e.path);
     actor->touched.insert(e.path);
@@ -369,6 +437,79 @@ void Engine::on_rename(const FsEvent& e) {
         evidence.parts.push_back({"decoy_moved", "a decoy file was renamed: " + e.old_path,
                                   config_.weights.decoy_moved});
     add_evidence(*actor, e.path, evidence.parts, e);
+    if (replaced && incoming) {
+        judge_replacement(*actor, *replaced, *incoming, e.old_path, e.path, e);
+    } else if (replaced && own_new_file) {
+        // Its writer has not closed it yet (or that close is still queued).
+        if (pending_replacements_.size() >= kSmallSamplesKept) pending_replacements_.clear();
+        pending_replacements_[e.path] = {std::move(*replaced), e.old_path};
+    }
+}
+
+void Engine::keep_read_sample(const FsEvent& e) {
+    // The journal's link keeps the whole file, whatever comes: no sample needed.
+    if (journal_ != nullptr && !journal_->link_of(e.path).empty()) return;
+    auto sample = take_sample(source_, e, e.size, kSmallHead, kSmallTail);
+    if (!sample) {
+        ++stats_.read_errors;
+        return;
+    }
+    read_samples_.put(e.path, std::move(*sample));
+}
+
+std::optional<FileSample> Engine::linked_sample(const std::string& path) {
+    if (journal_ == nullptr) return std::nullopt;
+    const std::string link = journal_->link_of(path);
+    if (link.empty()) return std::nullopt;
+    return sample_link(link);
+}
+
+std::optional<FileSample> Engine::sample_link(const std::string& link) {
+    auto size = Journal::linked_size(link);
+    if (!size) return std::nullopt;
+    const SampleReader read = [&](std::uint64_t offset, std::span<std::uint8_t> out) {
+        return Journal::read_linked(link, offset, out);
+    };
+    auto sample = take_sample(read, *size, kSmallHead, kSmallTail);
+    if (!sample) {
+        ++stats_.read_errors;
+        return std::nullopt;
+    }
+    return std::move(*sample);
+}
+
+std::optional<FileSample> Engine::replaced_content(const std::string& path) {
+    if (auto linked = linked_sample(path)) return linked;
+    if (auto read = read_samples_.take(path)) return read;
+    auto deleted = deleted_files_.find(path);
+    if (deleted == deleted_files_.end()) return std::nullopt;
+    DeletedFile gone = std::move(deleted->second);
+    deleted_files_.erase(deleted);
+    if (!gone.link.empty())
+        if (auto linked = sample_link(gone.link)) return linked;
+    return std::move(gone.sample);
+}
+
+std::optional<FileSample> Engine::incoming_content(const std::string& from, const std::string& to) {
+    // Its close seen before the rename, under either name (the name is read from the
+    // descriptor when the close is drained, which may be after the rename).
+    if (auto closed = new_files_.take(from)) return closed;
+    if (auto closed = new_files_.take(to)) return closed;
+    return linked_sample(from);
+}
+
+void Engine::judge_replacement(Actor& actor, const FileSample& before, const FileSample& after,
+                               const std::string& from, const std::string& to,
+                               const FsEvent& cause) {
+    ++stats_.replacements_assessed;
+    const std::string_view name = basename_of(to);
+    ChangeEvidence evidence = compare_samples(&before, after, name, name, config_.weights);
+    for (EvidencePart& part : evidence.parts)
+        part.reason = fmt::format("replaced by {} (rename): {}", basename_of(from), part.reason);
+    if (config_.decoys.contains(to))
+        evidence.parts.push_back(
+            {"decoy_written", "a decoy file was replaced: " + to, config_.weights.decoy_written});
+    add_evidence(actor, to, evidence.parts, cause);
 }
 
 void Engine::on_overflow() {

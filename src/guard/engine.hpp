@@ -10,7 +10,13 @@
 //    open by a contained actor is denied;
 //  - a close after writing compares the file with its sample: the evidence goes to the actor;
 //  - creates, renames and deletes give name evidence (ransom notes, ransomware extensions)
-//    and pair an unrecognisable new copy with the original the actor then deletes.
+//    and pair an unrecognisable new copy with the original the actor then deletes;
+//  - a rename of a new file over an existing one (an atomic replace: how editors and office
+//    suites save, and how some ransomware encrypts) is judged as a rewrite of the replaced
+//    file: the content that took the name against the content it replaced, the former from
+//    the new file's close (or its journal link), the latter from the journal's link to the
+//    replaced inode, or without a journal from the sample kept when it was last opened.
+//    The rename alone is no evidence.
 // Scores add up per actor (process group, or SMB session), per user, per SMB client machine
 // and per protected tree, the last three within a time window: an attack split over unrelated
 // processes, several users or several connections is still one attack. Crossing a threshold
@@ -67,6 +73,7 @@ struct EngineStats {
     std::uint64_t denied = 0;
     std::uint64_t samples = 0;
     std::uint64_t closes_assessed = 0;
+    std::uint64_t replacements_assessed = 0;  ///< renames of a new file over another
     std::uint64_t overflows = 0;
     std::uint64_t alerts = 0;
     std::uint64_t read_errors = 0;
@@ -107,6 +114,19 @@ class Engine {
     void on_delete(const FsEvent& e);
     void on_rename(const FsEvent& e);
     void on_overflow();
+    /// A file read by an actor: keeps a small sample of it, what it held before a new file
+    /// replaces it by rename (when no journal link holds it).
+    void keep_read_sample(const FsEvent& e);
+    /// What the file named `path` holds before a rename over it (or held, deleted just
+    /// before): the journal's link, else the sample kept when it was read.
+    std::optional<FileSample> replaced_content(const std::string& path);
+    /// What the new file renamed from `from` to `to` holds: its close's sample, else its link.
+    std::optional<FileSample> incoming_content(const std::string& from, const std::string& to);
+    /// A small sample of a file through the journal's link to it (`link`: that link).
+    std::optional<FileSample> linked_sample(const std::string& path);
+    std::optional<FileSample> sample_link(const std::string& link);
+    void judge_replacement(Actor& actor, const FileSample& before, const FileSample& after,
+                           const std::string& from, const std::string& to, const FsEvent& cause);
     void pair_copy_with_original(Actor& actor, const std::string& copy, const std::string& original,
                                  const FsEvent& cause);
 
@@ -137,6 +157,36 @@ class Engine {
     std::map<std::int32_t, KnownProcess> processes_;  ///< by pid, refreshed at opens
     std::map<std::int32_t, Actor> actors_;            ///< by process group (SMB: by worker pid)
     std::map<std::pair<std::uint64_t, std::uint64_t>, Sample> samples_;  ///< by (dev, inode)
+    /// Small samples in the order they were taken, by path; the oldest go first past a bound.
+    struct KeptSample {
+        FileSample sample;
+        std::uint64_t serial = 0;
+    };
+    struct SampleCache {
+        std::map<std::string, KeptSample> by_path;
+        std::deque<std::pair<std::uint64_t, std::string>> order;
+        std::uint64_t next_serial = 0;
+        void put(const std::string& path, FileSample sample);
+        std::optional<FileSample> take(const std::string& path);
+        void forget(const std::string& path) { by_path.erase(path); }
+    };
+    SampleCache read_samples_;  ///< files as an actor opened them to read
+    SampleCache new_files_;     ///< new files as their writer closed them, by path then
+    /// Renames over a file before the new file's close was seen: the replaced content, by
+    /// the name it now has, with the new file's former name.
+    struct PendingReplacement {
+        FileSample before;
+        std::string from;
+    };
+    std::map<std::string, PendingReplacement> pending_replacements_;
+    /// Files deleted by an actor, by path: a replace done as delete-then-rename (an SMB
+    /// client's rename over a file, through libsmbclient) replaces what was deleted. The
+    /// journal's link to it, or the sample kept when it was read.
+    struct DeletedFile {
+        std::string link;
+        std::optional<FileSample> sample;
+    };
+    std::map<std::string, DeletedFile> deleted_files_;
     std::map<std::uint32_t, std::deque<Points>> user_points_;
     std::map<std::string, std::deque<Points>> client_points_;  ///< by SMB client address
     std::set<std::string> blocked_clients_;  ///< SMB clients whose session was ended

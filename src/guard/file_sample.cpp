@@ -9,13 +9,12 @@ namespace {
 
 constexpr std::size_t kChunk = 16;
 
-core::Result<std::vector<std::uint8_t>> read_range(EventSource& source, const FsEvent& event,
-                                                   std::uint64_t offset, std::size_t length) {
+core::Result<std::vector<std::uint8_t>> read_range(const SampleReader& read, std::uint64_t offset,
+                                                   std::size_t length) {
     std::vector<std::uint8_t> bytes(length);
     std::size_t done = 0;
     while (done < length) {
-        auto got =
-            source.read_file(event, offset + done, std::span<std::uint8_t>(bytes).subspan(done));
+        auto got = read(offset + done, std::span<std::uint8_t>(bytes).subspan(done));
         if (!got) return got.error();
         if (*got == 0) break;  // the file shrank meanwhile
         done += *got;
@@ -55,19 +54,28 @@ std::span<const std::uint8_t> last_bytes(const FileSample& s, std::size_t n) {
 }  // namespace
 
 core::Result<FileSample> take_sample(EventSource& source, const FsEvent& event, std::uint64_t size,
-                                     std::size_t head_bytes, bool with_tail) {
+                                     std::size_t head_bytes, std::size_t tail_bytes) {
+    const SampleReader read = [&](std::uint64_t offset, std::span<std::uint8_t> out) {
+        return source.read_file(event, offset, out);
+    };
+    return take_sample(read, size, head_bytes, tail_bytes);
+}
+
+core::Result<FileSample> take_sample(const SampleReader& read, std::uint64_t size,
+                                     std::size_t head_bytes, std::size_t tail_bytes) {
     FileSample s;
     s.size = size;
     head_bytes = std::min(head_bytes, kSampleBytes);
-    auto head = read_range(source, event, 0,
-                           static_cast<std::size_t>(std::min<std::uint64_t>(size, head_bytes)));
+    tail_bytes = std::min(tail_bytes, kSampleBytes);
+    const auto head_length = static_cast<std::size_t>(std::min<std::uint64_t>(size, head_bytes));
+    auto head = read_range(read, 0, head_length);
     if (!head) return head.error();
     s.head = std::move(*head);
-    if (with_tail && size > kSampleBytes) {
-        // The tail never overlaps the head: for files under 128 KiB it starts where head ends.
-        s.tail_offset = std::max<std::uint64_t>(kSampleBytes, size - kSampleBytes);
-        auto tail = read_range(source, event, s.tail_offset,
-                               static_cast<std::size_t>(size - s.tail_offset));
+    if (tail_bytes > 0 && size > head_length) {
+        // The tail never overlaps the head: for files under head + tail it starts where head
+        // ends. Two samples of files of one size and one reading therefore line up.
+        s.tail_offset = std::max<std::uint64_t>(head_length, size - tail_bytes);
+        auto tail = read_range(read, s.tail_offset, static_cast<std::size_t>(size - s.tail_offset));
         if (!tail) return tail.error();
         s.tail = std::move(*tail);
     }

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,11 +28,19 @@ struct FileSample {
 
 inline constexpr std::size_t kSampleBytes = 64 * 1024;
 
+/// Reads `out.size()` bytes at an offset; returns how many (fewer at the end of the file).
+using SampleReader =
+    std::function<core::Result<std::size_t>(std::uint64_t offset, std::span<std::uint8_t> out)>;
+
 /// Reads a sample through the source (the event's descriptor): the guard never opens a
 /// protected file itself, which would raise its own permission event.
-/// `head_bytes` and `with_tail` read less where less is needed (a new file).
+/// `head_bytes` and `tail_bytes` read less where less is needed (a new file; 0: no tail).
 core::Result<FileSample> take_sample(EventSource& source, const FsEvent& event, std::uint64_t size,
-                                     std::size_t head_bytes = kSampleBytes, bool with_tail = true);
+                                     std::size_t head_bytes = kSampleBytes,
+                                     std::size_t tail_bytes = kSampleBytes);
+/// The same through any reader (the journal's link to a file a rename replaced).
+core::Result<FileSample> take_sample(const SampleReader& read, std::uint64_t size,
+                                     std::size_t head_bytes, std::size_t tail_bytes);
 
 /// The evidence a rewrite gives: the file's samples before (null for a new file) and after,
 /// with its names before and after (basename; equal when not renamed).

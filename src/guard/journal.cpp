@@ -91,6 +91,37 @@ std::string Journal::link_name(FileId id) const {
     return fmt::format("{}/links/{}-{}", options_.directory, id.device, id.inode);
 }
 
+std::string Journal::link_of(const std::string& path) const {
+    const auto it = names_.find(path);
+    if (it == names_.end()) return {};
+    std::string link = link_name(it->second);
+    return ::access(link.c_str(), F_OK) == 0 ? link : std::string();
+}
+
+core::Result<std::uint64_t> Journal::linked_size(const std::string& link) {
+    struct stat st {};
+    if (::lstat(link.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return io_error("cannot stat a journal link", link);
+    return static_cast<std::uint64_t>(st.st_size);
+}
+
+core::Result<std::size_t> Journal::read_linked(const std::string& link, std::uint64_t offset,
+                                               std::span<std::uint8_t> out) {
+    const int fd = ::open(link.c_str(), O_RDONLY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC);
+    if (fd < 0) return io_error("cannot open a journal link", link);
+    ssize_t n = 0;
+    do {
+        n = ::pread(fd, out.data(), out.size(), static_cast<off_t>(offset));
+    } while (n < 0 && errno == EINTR);
+    const int err = errno;
+    ::close(fd);
+    if (n < 0) {
+        errno = err;
+        return io_error("cannot read a journal link", link);
+    }
+    return static_cast<std::size_t>(n);
+}
+
 void Journal::link_file(const std::string& path) {
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;

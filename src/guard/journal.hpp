@@ -73,6 +73,16 @@ class Journal {
                  bool directory);
     void deleted(const std::string& actor, const std::string& path, bool directory);
 
+    /// The journal's link to the file now named `path` (a protected file it linked), or ""
+    /// when it has none. Asked before a rename over `path` is recorded: the link holds the
+    /// replaced content, which the guard compares with the content that takes its name.
+    std::string link_of(const std::string& path) const;
+    /// Reads a file of links/ (never a protected path: the guard's own reads stay outside
+    /// the marked trees), and its size.
+    static core::Result<std::uint64_t> linked_size(const std::string& link);
+    static core::Result<std::size_t> read_linked(const std::string& link, std::uint64_t offset,
+                                                 std::span<std::uint8_t> out);
+
     /// Records of `actor` carry this SMB client address from now on (`vigie restore --client`).
     void set_actor_client(const std::string& actor, const std::string& client) {
         if (!actor.empty() && !client.empty()) clients_[actor] = client;

@@ -117,6 +117,27 @@ void ReplaySource::rename(std::int32_t pid, const std::string& from, const std::
     push(std::move(step));
 }
 
+void ReplaySource::replace(std::int32_t pid, const std::string& temp, const std::string& path,
+                           Bytes content, bool close_after_rename) {
+    if (!close_after_rename) {
+        write(pid, temp, std::move(content));
+        rename(pid, temp, path);
+        return;
+    }
+    const std::uint64_t operation = ++operations_;
+    Step create;
+    create.event.kind = FsEventKind::kCreate;
+    create.event.pid = pid;
+    create.event.path = temp;
+    push(std::move(create));
+    push_file_event(FsEventKind::kOpen, pid, temp, std::make_shared<const Bytes>(), operation,
+                    true);
+    auto after = std::make_shared<const Bytes>(std::move(content));
+    files_[temp] = after;
+    rename(pid, temp, path);
+    push_file_event(FsEventKind::kCloseWrite, pid, path, after, operation, true);
+}
+
 void ReplaySource::remove(std::int32_t pid, const std::string& path) {
     files_.erase(path);
     inodes_.erase(path);

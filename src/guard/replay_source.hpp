@@ -38,6 +38,11 @@ class ReplaySource final : public EventSource {
     /// `pid` opens `path` for reading only: an open event, no close-write.
     void read_only(std::int32_t pid, const std::string& path);
     void rename(std::int32_t pid, const std::string& from, const std::string& to);
+    /// `pid` saves `content` as `path` the way editors do: written whole to the new file
+    /// `temp`, then renamed over `path`. `close_after_rename`: the close reaches the guard
+    /// after the rename (fanotify's two queues) and names the file by its new name.
+    void replace(std::int32_t pid, const std::string& temp, const std::string& path, Bytes content,
+                 bool close_after_rename = false);
     void remove(std::int32_t pid, const std::string& path);
     void make_directory(std::int32_t pid, const std::string& path);
     void overflow();

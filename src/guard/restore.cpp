@@ -23,6 +23,12 @@ bool exists(const std::string& path) {
     return ::lstat(path.c_str(), &st) == 0;
 }
 
+bool same_inode(const std::string& path, std::uint64_t device, std::uint64_t inode) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_dev) == device &&
+           static_cast<std::uint64_t>(st.st_ino) == inode;
+}
+
 // SHA-256 of a file; "" when it cannot be read.
 std::string sha256_of(const std::string& path) {
     auto digest = sha256_file(path);
@@ -130,6 +136,20 @@ core::Result<RestoreReport> restore(const RestoreOptions& o) {
     for (const JournalRecord& r : journal->records)
         if (selected(o, r)) chosen.push_back(&r);
     report.records = chosen.size();
+    // For each rename, the delete of its destination that came before it (if any).
+    std::map<const JournalRecord*, const JournalRecord*> deleted_before;
+    {
+        std::map<std::string, const JournalRecord*> last_delete;
+        for (const JournalRecord* r : chosen) {
+            if (r->op == JournalOp::kDelete && !r->directory && !r->link.empty())
+                last_delete[r->path] = r;
+            if (r->op == JournalOp::kRename) {
+                if (auto d = last_delete.find(r->path); d != last_delete.end())
+                    deleted_before[r] = d->second;
+                last_delete.erase(r->path);
+            }
+        }
+    }
     // Paths deleted later than the record being undone: their content must be written back
     // even though the name is absent (the link may be gone).
     std::set<std::string> deleted_later;
@@ -142,6 +162,20 @@ core::Result<RestoreReport> restore(const RestoreOptions& o) {
         switch (r.op) {
             case JournalOp::kRename: {
                 if (!exists(r.path)) {
+                    ++report.unchanged;
+                    break;
+                }
+                // A rename over a file (an atomic replace; through an SMB client, a delete
+                // then the rename): undone once the name holds the replaced inode again.
+                // Without this a second run would move that file away and link it back,
+                // which changes nothing but says it did.
+                if (!r.link.empty() && same_inode(r.path, r.device, r.inode)) {
+                    ++report.unchanged;
+                    break;
+                }
+                if (auto gone = deleted_before.find(&r);
+                    gone != deleted_before.end() &&
+                    same_inode(r.path, gone->second->device, gone->second->inode)) {
                     ++report.unchanged;
                     break;
                 }

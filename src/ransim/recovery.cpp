@@ -131,11 +131,10 @@ struct FileResult {
 FileResult restore_file(const CorpusRoot& root, const Manifest& manifest, const RunKey& key,
                         const ManifestEntry& entry) {
     FileResult result;
-    const std::string_view suffix = strategy_info(key.strategy).suffix;
-    std::string sibling;
-    if (!suffix.empty() && manifest.find(entry.path + std::string(suffix)) == nullptr) {
-        sibling = entry.path + std::string(suffix);
-    }
+    // The strategy's other name for the file (a copy, a renamed file, atomic-replace's
+    // temporary file), unless the manifest holds a file of that name.
+    std::string sibling = encrypted_sibling(key.strategy, entry.path);
+    if (!sibling.empty() && manifest.find(sibling) != nullptr) sibling.clear();
     Found original = look_at(root, entry.path);
     Found renamed = sibling.empty() ? Found{} : look_at(root, sibling);
     const auto remove_sibling = [&] {

@@ -3,16 +3,17 @@
 // decrypt does not trust the progress log to say what each file looks like: the guard may
 // have stopped the run in the middle of a write, or restored some files itself. For every
 // manifest file it looks at what is on disk under the file's name and under the strategy's
-// new name (NAME.enc, NAME.locked, NAME.CIop) and rebuilds the original block by block
-// (4 KiB): each block is either still plain, or ciphertext (XOR the file's keystream again),
+// other name (NAME.enc, NAME.locked, NAME.CIop, atomic-replace's .NAME.tmpXXXXXX) and
+// rebuilds the original block by block (4 KiB): each block is either still plain, or
+// ciphertext (XOR the file's keystream again),
 // or, for the one block a killed write was cutting through, ciphertext up to some byte and
 // plain after it (every cut point is tried). The base64 strategy's blocks are either plain or
 // decoded from the text. The result must match the manifest's digest of the whole file before
 // it is written back. What the log adds: the notes to remove.
 //
 // What cannot be recovered: a file changed by something else than the run (it is reported,
-// never overwritten), and a file whose key directory was lost. A half-written NAME.enc whose
-// original still exists is simply removed.
+// never overwritten), and a file whose key directory was lost. A half-written NAME.enc (or
+// temporary file) whose original still exists is simply removed.
 #pragma once
 
 #include <cstdint>

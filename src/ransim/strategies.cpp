@@ -1,6 +1,7 @@
 #include "ransim/strategies.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,7 +19,7 @@ namespace {
 
 constexpr std::uint64_t kPage = 4096;
 
-constexpr std::array<StrategyInfo, 11> kStrategies = {{
+constexpr std::array<StrategyInfo, 12> kStrategies = {{
     {Strategy::kInPlace, "in-place", "",
      "read each file, write the ciphertext over the same bytes (pwrite)"},
     {Strategy::kCopyDelete, "copy-delete", ".enc",
@@ -40,6 +41,8 @@ constexpr std::array<StrategyInfo, 11> kStrategies = {{
      "in place through a shared mapping: mmap, XOR, msync, munmap, then close"},
     {Strategy::kClop, "clop", ".CIop",
      "RC4 in place, rename to NAME.CIop, a placeholder ClopReadMe.txt in each folder"},
+    {Strategy::kAtomicReplace, "atomic-replace", "",
+     "write the ciphertext to .NAME.tmpXXXXXX beside it, fsync, rename() over the original"},
 }};
 
 core::Error changed_since_generation(const CorpusRoot& root, const std::string& path) {
@@ -162,7 +165,67 @@ core::Result<void> encrypt_as_base64(const CorpusRoot& root, const Key& key,
     return {};
 }
 
+// The way editors and office suites save, used to encrypt: a new file, whole, then renamed
+// over the original. The original is only read; its inode is dropped by the rename.
+core::Result<void> encrypt_by_replacing(const CorpusRoot& root, const Key& key,
+                                        const ManifestEntry& entry) {
+    const std::string path = full_path(root, entry.path);
+    const std::string temp = replacement_temp_path(entry.path);
+    mode_t mode = 0644;
+    std::vector<std::uint8_t> data;
+    {
+        auto original = root.open_file(entry.path, O_RDONLY);
+        if (!original) return std::move(original).error();
+        struct stat st {};
+        if (::fstat(original->get(), &st) != 0) return system_error(path, "cannot stat", errno);
+        // Renaming over a file with another name would leave that name holding the original:
+        // a hard-linked file is left alone, as every strategy does.
+        if (!root.only_here(st))
+            return core::fail(core::ErrorCode::kInvalidArgument,
+                              "has several names (hard link): never replaced",
+                              core::Location::in_file(path));
+        mode = st.st_mode & 0777;
+        auto bytes = read_whole(original->get(), path);
+        if (!bytes) return std::move(bytes).error();
+        data = std::move(*bytes);
+    }
+    if (!entry.matches(data)) return changed_since_generation(root, entry.path);
+    const auto stream = file_keystream(Strategy::kAtomicReplace, key, entry.path, data.size());
+    apply_keystream(data, stream, selected_bytes(Strategy::kAtomicReplace, data.size()));
+    {
+        auto out = root.open_file(temp, O_WRONLY | O_CREAT | O_EXCL, mode);
+        if (!out) return std::move(out).error();
+        auto written = write_at(out->get(), data, 0, full_path(root, temp));
+        if (written) written = sync(out->get(), full_path(root, temp));
+        if (!written) {
+            (void)root.remove_file(temp);
+            return written;
+        }
+    }
+    if (auto renamed = root.rename_file(temp, entry.path, true); !renamed) {
+        (void)root.remove_file(temp);
+        return renamed;
+    }
+    return {};
+}
+
 }  // namespace
+
+std::string replacement_temp_path(std::string_view relative) {
+    const std::size_t slash = relative.rfind('/');
+    const std::string_view folder =
+        slash == std::string_view::npos ? std::string_view() : relative.substr(0, slash + 1);
+    const std::string_view name =
+        slash == std::string_view::npos ? relative : relative.substr(slash + 1);
+    const auto hash = static_cast<std::uint32_t>(XXH3_64bits(relative.data(), relative.size()));
+    return fmt::format("{}.{}.tmp{:06x}", folder, name, hash & 0xffffff);
+}
+
+std::string encrypted_sibling(Strategy strategy, std::string_view relative) {
+    if (strategy == Strategy::kAtomicReplace) return replacement_temp_path(relative);
+    const std::string_view suffix = strategy_info(strategy).suffix;
+    return suffix.empty() ? std::string() : std::string(relative) + std::string(suffix);
+}
 
 std::span<const StrategyInfo> strategy_table() {
     return kStrategies;
@@ -254,6 +317,8 @@ core::Result<void> encrypt_file(const CorpusRoot& root, Strategy strategy, const
             return encrypt_mapped(root, key, entry);
         case Strategy::kClop:
             return encrypt_then_rename(root, key, entry);
+        case Strategy::kAtomicReplace:
+            return encrypt_by_replacing(root, key, entry);
         default:
             return encrypt_in_place(root, strategy, key, entry, entry.path);
     }

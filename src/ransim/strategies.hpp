@@ -4,9 +4,10 @@
 // Every strategy XORs a keystream into some bytes of the file (ChaCha20, or RC4 for `clop`);
 // they differ in which bytes (all, every other 16, the first MiB, all but the header), in how
 // the result reaches the disk (pwrite over the same bytes, a new file then unlink, a rename
-// first, a shared mapping, base64 text) and in pacing (one process, several, slowly). Which
-// bytes a strategy changes depends only on the file's size, and the keystream only on the key
-// and the file's relative path, so recovery can recompute both for any file.
+// first, a shared mapping, base64 text, a new file renamed over the original) and in pacing (one
+// process, several, slowly). Which bytes a strategy changes depends only on the file's size, and
+// the keystream only on the key and the file's relative path, so recovery can recompute both for
+// any file.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,7 @@ enum class Strategy : unsigned char {
     kSlow,
     kMmap,
     kClop,
+    kAtomicReplace,
 };
 
 struct StrategyInfo {
@@ -54,6 +56,15 @@ inline constexpr std::uint64_t kKeptHeaderBytes = 4096;
 /// The Clop-like strategy's note, one per folder it encrypted files in.
 inline constexpr std::string_view kClopNoteName = "ClopReadMe.txt";
 std::string_view clop_note_text();
+
+/// Where `atomic-replace` writes the ciphertext of the corpus file `relative` before renaming
+/// it over the original: `.NAME.tmpXXXXXX` in the same folder, XXXXXX from a hash of the path
+/// (the same on every run, so that decrypt finds what a killed run left).
+std::string replacement_temp_path(std::string_view relative);
+
+/// The other name a strategy leaves a file's bytes under (NAME.enc, NAME.locked, NAME.CIop,
+/// the temporary file of `atomic-replace`), or "" for strategies that keep the name.
+std::string encrypted_sibling(Strategy strategy, std::string_view relative);
 
 /// The bytes a strategy changes in a file of `size` bytes: [begin, end), and with `alternate`
 /// only the first 16 bytes of every 32 (counted from the start of the file).

@@ -131,6 +131,18 @@ check_rsync() {
   if diff -r "$base/$folder" "$mirror" >/dev/null; then bad "no file of $folder was changed"; fi
 }
 
+check_edit-save() {
+  local texts by_sed edited
+  texts=$(find "$base" -type f \( -name '*.txt' -o -name '*.csv' \) ! -path '*/.*' | wc -l)
+  by_sed=$(((texts + 1) / 2))
+  [ "$by_sed" -le 20 ] || by_sed=20
+  edited=$(find "$T" -type f \( -name '*.txt' -o -name '*.csv' \) -exec head -q -n 1 {} + | grep -c "^Relu le $today\$" || true)
+  [ "$edited" -ge "$by_sed" ] || bad "only $edited of $by_sed text files carry sed's edit"
+  [ -z "$(find "$T" -name 'sed??????' -o -name '*~' | head -n 1)" ] || bad "temporary or backup files left"
+  grep -q "^edit-save: $by_sed files saved by sed -i (temporary file renamed over), [1-9][0-9]* by vim (backupcopy=no), [1-9][0-9]* by perl" "$tmp/out" ||
+    bad "not every editor saved files: $(cat "$tmp/out")"
+}
+
 check_libreoffice() {
   local docx xlsx out="$T/Converted" n f name changed=0
   docx=$(find "$base" -name '*.docx' -printf '%f\n' | sort -u | wc -l)

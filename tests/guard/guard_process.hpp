@@ -162,7 +162,8 @@ inline const std::vector<std::string> kSimulatorStrategies = {"in-place",
                                                               "multi-process",
                                                               "slow",
                                                               "mmap",
-                                                              "clop"};
+                                                              "clop",
+                                                              "atomic-replace"};
 
 /// Test names from string parameters: "multi-process" -> "multi_process".
 struct DashesToUnderscores {

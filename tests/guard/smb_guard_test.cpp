@@ -166,6 +166,14 @@ TEST_P(SmbStrategy, TheAttackingSessionIsEndedAndBlockedTheOtherClientWorksOn) {
         run_job({kVigieBinary, "ransim", "verify", corpus().string()}, std::chrono::seconds(60))))
         << strategy;
     EXPECT_EQ(tree_hashes(share() / ("notes-" + strategy)).size(), 60u) << strategy;
+    // A second restore changes nothing (an SMB client replaces a file by deleting it, then
+    // renaming over the freed name: both are found undone).
+    const std::string again_log = journal + ".restore-again.log";
+    EXPECT_TRUE(
+        exited_ok(run_job({kVigieBinary, "restore", "--client", kAttacker, "--journal", journal},
+                          std::chrono::seconds(120), again_log)));
+    EXPECT_NE(read_text(again_log).find(" 0 steps done, 0 failed"), std::string::npos)
+        << strategy << ": " << read_text(again_log);
     std::error_code ec;
     fs::remove_all(journal, ec);
     fs::remove_all(key_dir, ec);

@@ -90,6 +90,14 @@ TEST_P(SimulatorStrategy, IsDetectedAndStoppedWithinAFewFiles) {
     EXPECT_EQ(left, 0) << strategy << ": files differ after restore (see " << restore_log << ")";
     // Files the job created (copies, notes) are gone too: the corpus has its files only.
     EXPECT_EQ(tree_hashes(corpus(), ".vigie-ransim").size(), original_.size()) << strategy;
+    // A second restore finds everything undone (a rename over a file among them: the name
+    // holds the replaced inode again) and changes nothing.
+    const std::string again_log = journal + ".restore-again.log";
+    const int again = run_job({kVigieBinary, "restore", "--all", "--journal", journal},
+                              std::chrono::seconds(120), again_log);
+    EXPECT_TRUE(WIFEXITED(again) && WEXITSTATUS(again) == 0) << read_text(again_log);
+    EXPECT_NE(read_text(again_log).find(" 0 steps done, 0 failed"), std::string::npos)
+        << strategy << ": " << read_text(again_log);
     // The journal links every file of the corpus: gone with it, the next strategy starts
     // from single-named files and a whole corpus.
     std::error_code ec;

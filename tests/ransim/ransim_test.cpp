@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <set>
@@ -114,6 +115,15 @@ TEST_P(EveryStrategy, ChangesEveryFileThenDecryptRestoresTheCorpus) {
                 EXPECT_FALSE(std::equal(now.begin() + kept, now.end(), before.begin() + kept));
                 break;
             }
+            case Strategy::kAtomicReplace:
+                // The ciphertext arrived under a temporary name, renamed over the original.
+                EXPECT_EQ(now.size(), before.size());
+                EXPECT_FALSE(std::equal(now.begin(), now.begin() + 64, before.begin()));
+                EXPECT_FALSE(fs::exists(fs::path(dir) / replacement_temp_path(entry.path)));
+                EXPECT_EQ(fs::path(replacement_temp_path(entry.path)).parent_path(),
+                          fs::path(entry.path).parent_path());
+                EXPECT_NE(replacement_temp_path(entry.path).find(".tmp"), std::string::npos);
+                break;
             default:
                 EXPECT_EQ(now.size(), before.size());
                 EXPECT_FALSE(std::equal(now.begin(), now.begin() + 64, before.begin()));
@@ -164,6 +174,62 @@ TEST_F(Interrupted, LimitStopsAfterNFilesAndDecryptRestoresThem) {
     ASSERT_TRUE(restored);
     EXPECT_EQ(restored->restored, 7u);
     EXPECT_EQ(restored->intact, 23u);
+    expect_clean(dir);
+}
+
+// A run killed while writing a temporary file, or between its fsync and the rename, leaves
+// it beside an intact original: decrypt removes it and touches nothing else.
+TEST_F(Interrupted, AtomicReplaceTemporaryFilesLeftByAKillAreRemoved) {
+    const std::string dir = make_corpus(30);
+    EncryptOptions options = quick(Strategy::kAtomicReplace);
+    options.limit = 5;
+    const auto report = encrypt(dir, options);
+    ASSERT_TRUE(report) << report.error().to_string();
+    EXPECT_EQ(report->encrypted, 5u);
+    const auto check = verify(dir);
+    ASSERT_TRUE(check);
+    ASSERT_EQ(check->changed.size(), 5u);
+    std::vector<std::string> intact;
+    const Manifest manifest = load_manifest(dir);
+    for (const ManifestEntry& entry : manifest.files)
+        if (std::find(check->changed.begin(), check->changed.end(), entry.path) ==
+            check->changed.end())
+            intact.push_back(entry.path);
+    ASSERT_GE(intact.size(), 2u);
+    // One cut short in the middle of its write, one whole but never renamed.
+    const Bytes whole = read_bytes(fs::path(dir) / intact[1]);
+    write_bytes(fs::path(dir) / replacement_temp_path(intact[0]), Bytes(1000, 0x5a));
+    write_bytes(fs::path(dir) / replacement_temp_path(intact[1]), Bytes(whole.size(), 0xa5));
+    const auto leftovers = verify(dir);
+    ASSERT_TRUE(leftovers);
+    EXPECT_EQ(leftovers->extra.size(), 2u);
+
+    const auto restored = decrypt(dir, {});
+    ASSERT_TRUE(restored) << restored.error().to_string();
+    EXPECT_EQ(restored->restored, 5u);
+    EXPECT_EQ(restored->leftovers_removed, 2u);
+    EXPECT_TRUE(restored->unrecoverable.empty());
+    EXPECT_FALSE(fs::exists(fs::path(dir) / replacement_temp_path(intact[0])));
+    EXPECT_EQ(read_bytes(fs::path(dir) / intact[1]), whole);
+    expect_clean(dir);
+}
+
+// The guard's restore gives the original inode back under the name and may leave the
+// ciphertext under the temporary name (a restore cut short): decrypt still ends clean.
+TEST_F(Interrupted, AtomicReplaceCiphertextUnderTheTemporaryNameIsRestored) {
+    const std::string dir = make_corpus(30);
+    EncryptOptions options = quick(Strategy::kAtomicReplace);
+    options.limit = 3;
+    ASSERT_TRUE(encrypt(dir, options));
+    const auto check = verify(dir);
+    ASSERT_TRUE(check);
+    ASSERT_EQ(check->changed.size(), 3u);
+    const std::string moved = check->changed[0];
+    fs::rename(fs::path(dir) / moved, fs::path(dir) / replacement_temp_path(moved));
+    const auto restored = decrypt(dir, {});
+    ASSERT_TRUE(restored) << restored.error().to_string();
+    EXPECT_EQ(restored->restored, 3u);
+    EXPECT_TRUE(restored->unrecoverable.empty());
     expect_clean(dir);
 }
 

@@ -148,7 +148,7 @@ TEST_F(Confinement, SymbolicLinksInsideTheTreeAreNeverFollowed) {
     // One strategy per way of reaching files (the others share these code paths).
     for (const Strategy strategy :
          {Strategy::kInPlace, Strategy::kCopyDelete, Strategy::kRenameOverwrite, Strategy::kBase64,
-          Strategy::kMultiProcess, Strategy::kMmap, Strategy::kClop}) {
+          Strategy::kMultiProcess, Strategy::kMmap, Strategy::kClop, Strategy::kAtomicReplace}) {
         const StrategyInfo& info = strategy_info(strategy);
         SCOPED_TRACE(info.name);
         EncryptOptions options;
@@ -198,6 +198,27 @@ TEST_F(Confinement, AHardLinkedFileIsNeverWritten) {
     EXPECT_FALSE(root->open_file(linked, O_RDWR));
     EXPECT_FALSE(root->remove_file(linked));
     ASSERT_TRUE(decrypt(dir, {}));
+    EXPECT_TRUE(verify(dir)->clean());
+}
+
+// Renaming a new file over a hard-linked one would write nothing to it, but the name would
+// no longer be that file's: atomic-replace leaves it, and leaves no temporary file beside it.
+TEST_F(Confinement, AHardLinkedFileIsNeverReplaced) {
+    const std::string dir = make_corpus(30);
+    const Manifest manifest = load_manifest(dir);
+    const std::string linked = manifest.files[5].path;
+    fs::create_directories(scratch_ / "outside");
+    fs::create_hard_link(fs::path(dir) / linked, scratch_ / "outside" / "same-inode");
+    EncryptOptions options = in_place();
+    options.strategy = Strategy::kAtomicReplace;
+    const auto report = encrypt(dir, options);
+    ASSERT_TRUE(report);
+    EXPECT_EQ(report->encrypted, 29u);
+    EXPECT_TRUE(mentions(report->skipped, linked, "hard link"));
+    EXPECT_TRUE(fs::equivalent(fs::path(dir) / linked, scratch_ / "outside" / "same-inode"));
+    EXPECT_FALSE(fs::exists(fs::path(dir) / replacement_temp_path(linked)));
+    ASSERT_TRUE(decrypt(dir, {}));
+    fs::remove(scratch_ / "outside" / "same-inode");
     EXPECT_TRUE(verify(dir)->clean());
 }
 

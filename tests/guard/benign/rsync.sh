@@ -2,7 +2,8 @@
 # rsync.sh TREE WORK: the tree's largest folder mirrored with rsync -a into TREE/Mirror/, then a
 # few of its files changed and the mirror brought up to date twice: once with --inplace (blocks
 # rewritten in the existing files, delta algorithm on) and once the default way (each changed
-# file written to a temporary name, then renamed over the old copy).
+# file written to a temporary name, then renamed over the old copy); last, a few documents
+# replaced by new versions of the same kind and synced the default way again.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "$0")/common.sh"
@@ -47,4 +48,25 @@ touch_files 3
 rsync -a "$src/" "$dst/" || fail "rsync (temporary file and rename) failed"
 same 3
 
-echo "rsync: $folder ($files files) mirrored to Mirror/$folder, then $changed2 and $changed changed files synced (--inplace, then temp+rename), mirror identical"
+changed3=$changed
+
+# New versions of documents: up to three .docx, .xlsx or .pdf of the folder replaced by another
+# document of the same kind, then synced the default way (each written to .NAME.XXXXXX in the
+# mirror, renamed over the old version: a whole document replaced by another valid one).
+docs=()
+mapfile -d '' -t docs < <(find "$src" -type f \( -iname '*.docx' -o -iname '*.xlsx' -o -iname '*.pdf' \) -print0 | sort -z)
+versions=0
+for f in "${docs[@]}"; do
+  [ "$versions" -lt 3 ] || break
+  for g in "${docs[@]}"; do
+    if [ "$g" != "$f" ] && [ "${g##*.}" = "${f##*.}" ] && ! cmp -s "$f" "$g"; then
+      cp "$g" "$f"
+      versions=$((versions + 1))
+      break
+    fi
+  done
+done
+rsync -a "$src/" "$dst/" || fail "rsync (new document versions) failed"
+same 4
+
+echo "rsync: $folder ($files files) mirrored to Mirror/$folder, then $changed2, $changed3 and $versions changed files synced (--inplace, then temp+rename twice), mirror identical"
