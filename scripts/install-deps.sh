@@ -11,6 +11,8 @@ packages=(
   libyaml-cpp-dev libre2-dev libvectorscan-dev libssl-dev libsqlite3-dev libcpp-httplib-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libevtx-utils time python3 zstd
+  # watch: real clients for its inputs (rsyslog forwarding a file, curl, openssl s_client)
+  rsyslog curl openssl
   # guard: benign workloads, SMB tests, benchmarks (headless LibreOffice: the -nogui packages
   # give a working `soffice --headless --convert-to`; fonts-dejavu-core for its PDF export)
   libreoffice-core-nogui libreoffice-writer-nogui libreoffice-calc-nogui fonts-dejavu-core

@@ -11,6 +11,7 @@
 
 #include "core/time.hpp"
 #include "engine_support.hpp"
+#include "evtx/xml_render.hpp"
 #include "hunt/host_picture.hpp"
 #include "scenario/scenario.hpp"
 #include "watch_daemon.hpp"
@@ -28,7 +29,8 @@ struct TimedLine {
     core::FileTimeTicks time = 0;
     std::size_t file = 0;
     std::size_t position = 0;
-    std::string line;
+    std::string line;  ///< the evtx crate's JSON, with a newline
+    std::string xml;   ///< as Event Viewer saves it, one line
 };
 
 // Every event of every EVTX file under `dir` as a JSON line, sorted as hunt's timeline sorts.
@@ -50,9 +52,10 @@ std::vector<TimedLine> events_of(const std::string& dir) {
         evtx::for_each_event<int>(
             *file, options,
             [&](const core::Event& e, const evtx::RecordInfo&, int&, unsigned) {
-                TimedLine t{e.timestamp, f, position++, {}};
+                TimedLine t{e.timestamp, f, position++, {}, {}};
                 renderer.render(e, t.line);
                 t.line += '\n';
+                evtx::render_xml(e, t.xml);
                 out.push_back(std::move(t));
             },
             [](int&&) {});
@@ -201,7 +204,33 @@ TEST(WatchDaemonTest, DemoWeekStreamedShuffledGivesHuntsPictureAndWarnsDaysAhead
     EXPECT_EQ(daemon.kill(SIGTERM), 0) << daemon.log();
 }
 
-TEST(WatchDaemonTest, AttackSamplesOverJsonLinesGiveHuntsDetections) {
+// Through each input, the attack samples give the detections hunt finds in the files.
+enum class Input { kJsonLines, kSyslogJson, kSyslogXml, kBulk };
+
+std::string input_name(const ::testing::TestParamInfo<Input>& info) {
+    switch (info.param) {
+        case Input::kJsonLines:
+            return "JsonLines";
+        case Input::kSyslogJson:
+            return "SyslogJson";
+        case Input::kSyslogXml:
+            return "SyslogXml";
+        case Input::kBulk:
+            return "Bulk";
+    }
+    return "?";
+}
+
+// As rsyslog's RSYSLOG_SyslogProtocol23Format and NXLog's to_syslog_ietf() send it.
+std::string syslog_frame(std::string_view payload) {
+    std::string message = "<14>1 2019-11-15T20:01:02.000000+01:00 wec01 vigie-test - - - ";
+    message += payload;
+    return std::to_string(message.size()) + " " + message;
+}
+
+class AttackSamplesThrough : public ::testing::TestWithParam<Input> {};
+
+TEST_P(AttackSamplesThrough, EachInputGivesHuntsDetections) {
     if (!fs::exists(kAttackSamples) || !fs::exists(kSigmaRules)) {
         GTEST_SKIP() << "needs " << kAttackSamples << " and " << kSigmaRules;
     }
@@ -215,15 +244,34 @@ TEST(WatchDaemonTest, AttackSamplesOverJsonLinesGiveHuntsDetections) {
     ASSERT_GT(expected.size(), 100u);
 
     const std::string alerts = dir.str() + "/alerts.jsonl";
-    WatchDaemon daemon(dir.str(), {"--state", dir.str() + "/state", "-r", kSigmaRules, "-r",
-                                   std::string(VIGIE_SOURCE_DIR) + "/rules", "--listen-json",
-                                   "127.0.0.1:0", "--listen-http", "127.0.0.1:0", "--alerts",
-                                   alerts, "--idle-release-ms", "300", "--host-alert-min", "none"});
+    WatchDaemon daemon(
+        dir.str(), {"--state", dir.str() + "/state", "-r", kSigmaRules, "-r",
+                    std::string(VIGIE_SOURCE_DIR) + "/rules", "--listen-json", "127.0.0.1:0",
+                    "--listen-syslog", "127.0.0.1:0", "--listen-http", "127.0.0.1:0", "--alerts",
+                    alerts, "--idle-release-ms", "300", "--host-alert-min", "none"});
     ASSERT_TRUE(daemon.ready()) << daemon.log();
-    {
-        TcpClient client(daemon.json_port());
+    if (GetParam() == Input::kBulk) {
+        httplib::Client client("127.0.0.1", daemon.http_port());
+        client.set_read_timeout(std::chrono::seconds(60));
+        for (std::size_t i = 0; i < events.size(); i += 500) {
+            std::string body;
+            for (std::size_t k = i; k < std::min(events.size(), i + 500); ++k) {
+                body += "{\"create\":{\"_index\":\"winlogbeat-8.11.0\"}}\n" + events[k].line;
+            }
+            auto r = client.Post("/_bulk", body, "application/x-ndjson");
+            ASSERT_TRUE(r);
+            ASSERT_EQ(r->status, 200);
+            ASSERT_EQ(r->body.find("\"errors\":true"), std::string::npos) << r->body.substr(0, 500);
+        }
+    } else {
+        TcpClient client(GetParam() == Input::kJsonLines ? daemon.json_port()
+                                                         : daemon.syslog_port());
         std::string bytes;
-        for (const TimedLine& e : events) bytes += e.line;
+        for (const TimedLine& e : events) {
+            if (GetParam() == Input::kJsonLines) bytes += e.line;
+            if (GetParam() == Input::kSyslogJson) bytes += syslog_frame(e.line);
+            if (GetParam() == Input::kSyslogXml) bytes += syslog_frame(e.xml);
+        }
         ASSERT_TRUE(client.send(bytes));
     }
     wait_processed(daemon, events.size());
@@ -247,13 +295,22 @@ TEST(WatchDaemonTest, AttackSamplesOverJsonLinesGiveHuntsDetections) {
     };
     EXPECT_TRUE(missing.empty()) << missing.size() << " missing:" << describe(missing);
     EXPECT_TRUE(extra.empty()) << extra.size() << " extra:" << describe(extra);
+    EXPECT_EQ(daemon.status_number("events_rejected"), 0u);
     std::cout << events.size() << " events, " << got.size() << " distinct detections, as hunt\n";
-    // /api/detections gives them too.
-    const auto [code, body] = daemon.get("/api/detections?since=1970-01-01T00:00:00Z&limit=10000");
-    EXPECT_EQ(code, 200);
-    EXPECT_EQ(detection_keys(body).size(), got.size());
+    if (GetParam() == Input::kJsonLines) {
+        // /api/detections gives what was alerted.
+        const auto [code, body] =
+            daemon.get("/api/detections?since=1970-01-01T00:00:00Z&limit=10000");
+        EXPECT_EQ(code, 200);
+        EXPECT_EQ(detection_keys(body), got);
+    }
     EXPECT_EQ(daemon.kill(SIGTERM), 0);
 }
+
+INSTANTIATE_TEST_SUITE_P(WatchDaemonTest, AttackSamplesThrough,
+                         ::testing::Values(Input::kJsonLines, Input::kSyslogJson, Input::kSyslogXml,
+                                           Input::kBulk),
+                         input_name);
 
 TEST(WatchDaemonTest, ARestartLosesNothingAndRepeatsNoAlert) {
     TempDir dir("watch-restart");
