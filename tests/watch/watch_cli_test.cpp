@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <random>
 #include <set>
 
@@ -401,6 +403,168 @@ TEST(WatchDaemonTest, TlsWithOpensslClientAndCurl) {
     // The API speaks TLS too: plain HTTP gets no answer.
     EXPECT_EQ(daemon.get("/api/status").first, 0);
     EXPECT_EQ(daemon.kill(SIGTERM), 0);
+}
+
+}  // namespace
+
+namespace {
+
+// rsyslog, as a hospital's relay would run it: imfile reads a JSON-lines file a collector
+// writes, omfwd forwards each line over TCP, octet-counted, in RFC 5424 format.
+TEST(WatchDaemonTest, RsyslogForwardsAFileItReads) {
+    if (std::system("command -v rsyslogd >/dev/null") != 0) GTEST_SKIP() << "needs rsyslogd";
+    TempDir dir("watch-rsyslog");
+    const std::string events_file = dir.str() + "/events.jsonl";
+    ASSERT_EQ(std::system((kVigieBinary + " dump " + VIGIE_SOURCE_DIR +
+                           "/tests/fixtures/demo.evtx > " + events_file)
+                              .c_str()),
+              0);
+    const std::string alerts = dir.str() + "/alerts.jsonl";
+    WatchDaemon daemon(dir.str(), {"--state", dir.str() + "/state", "--listen-syslog",
+                                   "127.0.0.1:0", "--listen-http", "127.0.0.1:0", "--alerts",
+                                   alerts, "--idle-release-ms", "200"});
+    ASSERT_TRUE(daemon.ready()) << daemon.log();
+    fs::create_directories(dir.path() / "rsyslog");
+    const std::string conf = dir.str() + "/rsyslog.conf";
+    {
+        std::ofstream out(conf);
+        out << "global(workDirectory=\"" << dir.str() << "/rsyslog\" maxMessageSize=\"64k\")\n"
+            << "module(load=\"imfile\" mode=\"polling\" PollingInterval=\"1\")\n"
+            << "input(type=\"imfile\" File=\"" << events_file
+            << "\" Tag=\"winevents\" ruleset=\"forward\")\n"
+            << "ruleset(name=\"forward\") {\n"
+            << "  action(type=\"omfwd\" target=\"127.0.0.1\" port=\"" << daemon.syslog_port()
+            << "\" protocol=\"tcp\" TCP_Framing=\"octet-counted\""
+            << " template=\"RSYSLOG_SyslogProtocol23Format\")\n}\n";
+    }
+    const std::string pidfile = dir.str() + "/rsyslog.pid";
+    ASSERT_EQ(
+        std::system(("rsyslogd -f " + conf + " -i " + pidfile + " 2>" + dir.str() + "/rsyslog.log")
+                        .c_str()),
+        0);
+    const bool processed = wait_until(
+        [&] { return daemon.status_number("events_processed") >= 11; }, std::chrono::seconds(60));
+    std::system(("kill $(cat " + pidfile + ") 2>/dev/null").c_str());
+    ASSERT_TRUE(processed) << read_file(dir.str() + "/rsyslog.log") << daemon.log();
+    wait_correlated(daemon);
+    EXPECT_EQ(daemon.status_number("events_rejected"), 0u);
+    EXPECT_TRUE(wait_until([&] {
+        return detection_keys(read_file(alerts)) ==
+               detection_keys(run_capture(kVigieBinary + " hunt --format jsonl --no-summary " +
+                                          VIGIE_SOURCE_DIR + "/tests/fixtures/demo.evtx"),
+                              false);
+    }));
+    EXPECT_EQ(daemon.kill(SIGTERM), 0);
+}
+
+// curl replays a request shaped as Winlogbeat 8.11 sends it (ECS fields, create actions).
+TEST(WatchDaemonTest, CurlReplaysAWinlogbeatBulkRequest) {
+    TempDir dir("watch-curl");
+    const std::string alerts = dir.str() + "/alerts.jsonl";
+    WatchDaemon daemon(dir.str(), {"--state", dir.str() + "/state", "--listen-http", "127.0.0.1:0",
+                                   "--alerts", alerts});
+    ASSERT_TRUE(daemon.ready()) << daemon.log();
+    const std::string url = "http://127.0.0.1:" + std::to_string(daemon.http_port());
+    EXPECT_NE(run_capture("curl -s " + url + "/").find("\"number\":\"8.11.0\""), std::string::npos);
+    EXPECT_NE(
+        run_capture("curl -s '" + url + "/_license?human=false'").find("\"status\":\"active\""),
+        std::string::npos);
+    const std::string answer =
+        run_capture("curl -s -H 'Content-Type: application/x-ndjson' --data-binary @" +
+                    std::string(VIGIE_SOURCE_DIR) +
+                    "/tests/watch/fixtures/winlogbeat_bulk.ndjson " + url + "/_bulk");
+    EXPECT_NE(answer.find("\"errors\":false"), std::string::npos) << answer;
+    EXPECT_EQ(daemon.status_number("events_processed"), 3u) << "answered once committed";
+    // The shadow copies deleted with vssadmin (4688) and the PsExec service (7045) are seen.
+    ASSERT_TRUE(wait_until([&] { return read_file(alerts).find("vssadmin") != std::string::npos; }))
+        << read_file(alerts);
+    EXPECT_NE(read_file(alerts).find("PSEXESVC"), std::string::npos);
+    EXPECT_EQ(daemon.kill(SIGTERM), 0);
+}
+
+// kill -9 in the middle of a stream of _bulk requests: a request that got no answer is sent
+// again after the restart, as a Beat does; nothing is lost and nothing alerted twice.
+TEST(WatchDaemonTest, KilledDuringABulkStreamLosesAndRepeatsNothing) {
+    TempDir dir("watch-kill");
+    scenario::ScenarioOptions options;
+    options.days = 3;
+    const auto manifest = scenario::write_hospital_scenario(options, dir.str() + "/logs");
+    ASSERT_TRUE(manifest) << manifest.error().to_string();
+    const std::vector<TimedLine> events = events_of(dir.str() + "/logs");
+    ASSERT_GT(events.size(), 5000u);
+    const std::string alerts = dir.str() + "/alerts.jsonl";
+    const std::vector<std::string> args = {"--state",           dir.str() + "/state",
+                                           "--listen-http",     "127.0.0.1:0",
+                                           "--alerts",          alerts,
+                                           "--idle-release-ms", "300"};
+    std::vector<std::string> bodies;
+    for (std::size_t i = 0; i < events.size(); i += 200) {
+        std::string body;
+        for (std::size_t k = i; k < std::min(events.size(), i + 200); ++k) {
+            body += "{\"create\":{\"_index\":\"winlogbeat\"}}\n" + events[k].line;
+        }
+        bodies.push_back(std::move(body));
+    }
+    std::size_t next = 0;  // the first request not answered 200
+    int kills = 0;
+    for (int round = 0; round < 3 && next < bodies.size(); ++round) {
+        WatchDaemon daemon(dir.str(), args);
+        ASSERT_TRUE(daemon.ready()) << daemon.log();
+        std::atomic<bool> killed{false};
+        std::thread killer;
+        if (round < 2) {
+            killer = std::thread([&] {
+                // Mid-stream: once a third more of the requests went through.
+                const std::size_t target = next + bodies.size() / 3;
+                while (!killed) {
+                    if (daemon.status_number("events_processed") >= (target - next) * 200) break;
+                    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                }
+                daemon.kill(SIGKILL);
+                killed = true;
+            });
+        }
+        httplib::Client client("127.0.0.1", daemon.http_port());
+        client.set_read_timeout(std::chrono::seconds(30));
+        while (next < bodies.size()) {
+            auto r = client.Post("/_bulk", bodies[next], "application/x-ndjson");
+            if (!r || r->status != 200) break;  // no answer: this request is sent again
+            ++next;
+        }
+        if (killer.joinable()) {
+            killed = true;
+            killer.join();
+            ++kills;
+        } else {
+            wait_correlated(daemon);
+            wait_until(
+                [&] { return daemon.status_number("alerts") == 0 || !read_file(alerts).empty(); });
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            EXPECT_EQ(daemon.kill(SIGTERM), 0);
+        }
+    }
+    ASSERT_EQ(next, bodies.size());
+    EXPECT_EQ(kills, 2);
+    const std::set<DetectionKey> expected = detection_keys(
+        run_capture(kVigieBinary + " hunt --format jsonl --no-summary " + dir.str() + "/logs"),
+        false);
+    std::map<DetectionKey, int> seen;
+    simdjson::dom::parser parser;
+    for (const std::string& l : lines_of(read_file(alerts))) {
+        simdjson::dom::element e;
+        ASSERT_EQ(parser.parse(l).get(e), simdjson::SUCCESS) << "a cut line in the alerts file";
+        if (e["type"].get_string().value_unsafe() != "detection") continue;
+        ++seen[{std::string(e["computer"].get_string().value_unsafe()),
+                e["record_id"].get_uint64().value_unsafe(),
+                std::string(e["rule_id"].get_string().value_unsafe())}];
+    }
+    std::set<DetectionKey> got;
+    for (const auto& [key, count] : seen) {
+        EXPECT_EQ(count, 1) << std::get<0>(key) << " " << std::get<1>(key) << " "
+                            << std::get<2>(key) << " alerted " << count << " times";
+        got.insert(key);
+    }
+    EXPECT_EQ(got, expected);
 }
 
 }  // namespace
