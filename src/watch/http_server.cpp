@@ -89,10 +89,12 @@ core::Result<std::unique_ptr<HttpServer>> HttpServer::open(
     const unsigned threads = o.threads;
     svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     svr.set_payload_max_length(o.max_body_bytes);
-    svr.set_read_timeout(std::chrono::seconds(30));
+    svr.set_read_timeout(std::chrono::seconds(10));
     svr.set_write_timeout(std::chrono::seconds(30));
-    svr.set_keep_alive_timeout(60);
-    svr.set_keep_alive_max_count(10'000);
+    // An idle keep-alive connection holds one of the pool's threads: keep them short, so that
+    // idle or slow clients cannot take the whole pool for long.
+    svr.set_keep_alive_timeout(5);
+    svr.set_keep_alive_max_count(1000);
     int port = split->second;
     if (port == 0) {
         port = svr.bind_to_any_port(split->first);

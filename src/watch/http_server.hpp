@@ -44,7 +44,7 @@ struct HttpServerOptions {
     std::string token;  ///< required when not empty
     std::size_t max_body_bytes = std::size_t{100} << 20;
     std::size_t max_bulk_items = 100'000;
-    unsigned threads = 8;
+    unsigned threads = 16;
     /// How long a `_bulk` request waits for room in a full pipeline before answering 429.
     int bulk_wait_ms = 2000;
     /// How long it waits for its events to be committed before answering 503.

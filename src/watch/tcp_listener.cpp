@@ -225,14 +225,27 @@ void TcpListener::accept_loop() {
         if (fd < 0) continue;
         reap(false);
         std::lock_guard lock(connections_mutex_);
-        if (connections_.size() >= options_.max_connections) {
+        std::string address = peer_address(peer);
+        std::size_t from_peer = 0;
+        for (const Connection& open : connections_) from_peer += !open.done && open.peer == address;
+        // One machine (a compromised one, say) cannot take every slot: shippers need a few.
+        if (connections_.size() >= options_.max_connections ||
+            from_peer >= options_.max_connections_per_peer) {
             ++counters.connections_refused;
+            if (log_ && counters.connections_refused % 100 == 1) {
+                log_(
+                    fmt::format("watch: {}: connection from {} refused ({} open from it, {} in "
+                                "all); {} refused so far",
+                                counters.name, address, from_peer, connections_.size(),
+                                counters.connections_refused.load()));
+            }
             ::close(fd);
             continue;
         }
         ++counters.connections;
         Connection& c = connections_.emplace_back();
-        c.thread = std::thread([this, fd, address = peer_address(peer), &c] {
+        c.peer = address;
+        c.thread = std::thread([this, fd, address = std::move(address), &c] {
             serve(fd, address);
             c.done = true;
         });

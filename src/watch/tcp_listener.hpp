@@ -5,8 +5,9 @@
 //   auto listener = watch::TcpListener::open(engine, o, [] { return make_framer(); }, log);
 //   listener->start();   ...   listener->stop();
 //
-// One thread per connection, up to `max_connections` (more are accepted and closed at once,
-// and counted): shippers keep a few long connections (a WEF collector, an NXLog or rsyslog
+// One thread per connection, up to `max_connections`, and `max_connections_per_peer` from one
+// address (more are accepted and closed at once, and counted): shippers keep a few long
+// connections (a WEF collector, an NXLog or rsyslog
 // relay), and a thread that waits on a slow or stalled peer holds up no one else. When the
 // pipeline is full, submit() waits: the connection stops reading, the kernel's window closes
 // and the sender slows down; nothing is dropped. A partial batch is submitted after
@@ -32,6 +33,7 @@ struct TcpListenerOptions {
     std::string address;            ///< "HOST:PORT" (port 0: any free port, see port())
     std::string kind = "json-tcp";  ///< the input's kind in status and in detections' origin
     std::size_t max_connections = 256;
+    std::size_t max_connections_per_peer = 32;  ///< from one address
     std::size_t batch_events = 512;
     int batch_wait_ms = 20;
     /// A connection that sends nothing for this long is closed (0: never).
@@ -59,6 +61,7 @@ class TcpListener {
 
   private:
     struct Connection {
+        std::string peer;
         std::thread thread;
         std::atomic<bool> done{false};
     };

@@ -40,11 +40,13 @@ class Inputs : public ::testing::Test {
         if (engine_) engine_->stop();
     }
 
-    watch::TcpListener& listen(const std::string& kind, std::size_t max_connections = 16) {
+    watch::TcpListener& listen(const std::string& kind, std::size_t max_connections = 16,
+                               std::size_t per_peer = 16) {
         watch::TcpListenerOptions o;
         o.address = "127.0.0.1:0";
         o.kind = kind;
         o.max_connections = max_connections;
+        o.max_connections_per_peer = per_peer;
         o.batch_wait_ms = 5;
         auto l = watch::TcpListener::open(
             *engine_, o,
@@ -131,6 +133,19 @@ TEST_F(Inputs, ConnectionsOverTheLimitAreRefusedAndCounted) {
     ASSERT_TRUE(wait_until([&] { return counters(l.input()).connections_open == 1; }));
     TcpClient d(l.port());
     ASSERT_TRUE(wait_until([&] { return counters(l.input()).connections_open == 2; }));
+}
+
+TEST_F(Inputs, OneMachineCannotTakeEverySlot) {
+    watch::TcpListener& l = listen("json-tcp", 10, 2);
+    engine_->start();
+    l.start();
+    TcpClient a(l.port(), "127.0.0.1"), b(l.port(), "127.0.0.1");
+    ASSERT_TRUE(wait_until([&] { return counters(l.input()).connections_open == 2; }));
+    TcpClient c(l.port(), "127.0.0.1");
+    ASSERT_TRUE(wait_until([&] { return counters(l.input()).connections_refused == 1; }));
+    TcpClient other(l.port(), "127.0.0.2");
+    ASSERT_TRUE(wait_until([&] { return counters(l.input()).connections_open == 3; }));
+    EXPECT_EQ(counters(l.input()).connections_refused, 1u);
 }
 
 TEST_F(Inputs, SyslogOctetCountedAndLineFramedAsRsyslogAndNxlogSendThem) {

@@ -111,6 +111,16 @@ void wait_processed(const WatchDaemon& daemon, std::uint64_t count) {
         << daemon.log();
 }
 
+// The demo fixture's eleven events as JSON lines.
+std::string read_file_lines_of_demo() {
+    std::string out;
+    for (const std::string& l :
+         evtx_as_json_lines(std::string(VIGIE_SOURCE_DIR) + "/tests/fixtures/demo.evtx")) {
+        out += l + "\n";
+    }
+    return out;
+}
+
 void wait_correlated(const WatchDaemon& daemon) {
     EXPECT_TRUE(wait_until(
         [&] {
@@ -565,6 +575,50 @@ TEST(WatchDaemonTest, KilledDuringABulkStreamLosesAndRepeatsNothing) {
         got.insert(key);
     }
     EXPECT_EQ(got, expected);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(WatchDaemonTest, AConfigurationFileGivesTheSameSettings) {
+    TempDir dir("watch-config");
+    const std::string config = dir.str() + "/watch.yml";
+    {
+        std::ofstream out(config);
+        out << "state: " << dir.str() << "/state\n"
+            << "listen_json: [\"127.0.0.1:0\"]\n"
+            << "listen_http: 127.0.0.1:0\n"
+            << "alerts: " << dir.str() << "/alerts.jsonl\n"
+            << "min_level: high\n";
+    }
+    WatchDaemon daemon(dir.str(), {"--config", config});
+    ASSERT_TRUE(daemon.ready()) << daemon.log();
+    TcpClient client(daemon.json_port());
+    ASSERT_TRUE(client.send(read_file_lines_of_demo()));
+    wait_processed(daemon, 11);
+    wait_correlated(daemon);
+    ASSERT_TRUE(wait_until([&] { return !read_file(dir.str() + "/alerts.jsonl").empty(); }));
+    for (const std::string& l : lines_of(read_file(dir.str() + "/alerts.jsonl"))) {
+        if (l.find("\"type\":\"detection\"") == std::string::npos) continue;
+        EXPECT_TRUE(l.find("\"level\":\"high\"") != std::string::npos ||
+                    l.find("\"level\":\"critical\"") != std::string::npos)
+            << "min_level: high from the file: " << l;
+    }
+    EXPECT_EQ(daemon.kill(SIGTERM), 0);
+    // A broken file or a bad value is a clear error at start.
+    {
+        std::ofstream out(config);
+        out << "state: [unclosed\n";
+    }
+    const std::string broken =
+        run_capture(kVigieBinary + " watch --config " + config + " 2>&1; echo status=$?");
+    EXPECT_NE(broken.find("status=2"), std::string::npos) << broken;
+    EXPECT_NE(broken.find("watch.yml"), std::string::npos) << broken;
+    const std::string no_state =
+        run_capture(kVigieBinary + " watch --listen-json 127.0.0.1:0 2>&1; echo status=$?");
+    EXPECT_NE(no_state.find("--state"), std::string::npos) << no_state;
+    EXPECT_NE(no_state.find("status=2"), std::string::npos);
 }
 
 }  // namespace

@@ -135,8 +135,15 @@ class WatchDaemon {
 /// A plain TCP client on loopback.
 class TcpClient {
   public:
-    explicit TcpClient(int port) {
+    /// `source`: the loopback address to connect from (all of 127/8 is this machine).
+    explicit TcpClient(int port, const char* source = nullptr) {
         fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (source != nullptr) {
+            sockaddr_in from{};
+            from.sin_family = AF_INET;
+            ::inet_pton(AF_INET, source, &from.sin_addr);
+            ::bind(fd_, reinterpret_cast<sockaddr*>(&from), sizeof from);
+        }
         sockaddr_in a{};
         a.sin_family = AF_INET;
         a.sin_port = htons(static_cast<std::uint16_t>(port));
