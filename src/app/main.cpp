@@ -249,6 +249,9 @@ int run(int argc, char** argv) {
     watch_cmd->add_option("--on-alert", watch.on_alert,
                           "Command run for each alert (/bin/sh -c), the JSON on its input");
     watch_cmd->add_option("--webhook", watch.webhook, "URL that each alert is POSTed to (JSON)");
+    watch_cmd->add_flag("--notify-detections", watch.notify_detections,
+                        "Also run --on-alert and --webhook for each detection, not only for "
+                        "host alerts");
     watch_cmd->add_option("--tls-cert", watch.tls_cert, "PEM certificate chain for TLS inputs");
     watch_cmd->add_option("--tls-key", watch.tls_key, "PEM private key for TLS inputs");
     watch_cmd->add_option("--token-file", watch.token_file,

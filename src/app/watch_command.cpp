@@ -67,6 +67,7 @@ bool apply_config(WatchCommandOptions& o) {
         take(doc, "syslog", o.syslog, defaults.syslog);
         take(doc, "on_alert", o.on_alert, defaults.on_alert);
         take(doc, "webhook", o.webhook, defaults.webhook);
+        take(doc, "notify_detections", o.notify_detections, defaults.notify_detections);
         take(doc, "tls_cert", o.tls_cert, defaults.tls_cert);
         take(doc, "tls_key", o.tls_key, defaults.tls_key);
         take(doc, "token_file", o.token_file, defaults.token_file);
@@ -193,6 +194,7 @@ int run_watch_command(WatchCommandOptions o) {
     sinks.syslog = o.syslog;
     sinks.command = o.on_alert;
     sinks.webhook = o.webhook;
+    sinks.notify_detections = o.notify_detections;
     auto alerts = watch::AlertDispatcher::open(o.state, sinks, log_line);
     if (!alerts) {
         fmt::print(stderr, "vigie: {}\n", alerts.error().to_string());

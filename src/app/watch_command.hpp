@@ -18,6 +18,7 @@ struct WatchCommandOptions {
     bool syslog = false;
     std::string on_alert;
     std::string webhook;
+    bool notify_detections = false;  ///< the command and webhook also get detections
     std::string tls_cert;
     std::string tls_key;
     std::string token_file;

@@ -24,6 +24,7 @@ namespace vigie::watch {
 namespace {
 
 constexpr std::size_t kAlertsPerRound = 500;
+constexpr std::int64_t kAlertsKept = 100'000;
 
 bool write_all(int fd, std::string_view bytes) {
     while (!bytes.empty()) {
@@ -163,10 +164,11 @@ bool AlertDispatcher::deliver_some() {
         }
     }
     for (const auto& [seq, body] : alerts) {
+        const bool host = body.starts_with("{\"type\":\"host\"");
         if (sinks_.syslog) {
-            const bool host = body.starts_with("{\"type\":\"host\"");
             ::syslog(LOG_DAEMON | (host ? LOG_ALERT : LOG_WARNING), "%s", body.c_str());
         }
+        if (!host && !sinks_.notify_detections) continue;
         if (!sinks_.command.empty() && !run_command(body)) ++failures_;
         if (!sinks_.webhook.empty() && !post_webhook(body)) ++failures_;
     }
@@ -174,6 +176,8 @@ bool AlertDispatcher::deliver_some() {
     delivered_count_ += alerts.size();
     auto record = [&]() -> core::Result<void> {
         if (auto r = reader_.set_number("alerts_delivered", last_seq_); !r) return r;
+        // Delivered alerts stay a while for whoever reads the table, then go.
+        if (auto r = reader_.prune_alerts(last_seq_ - kAlertsKept); !r) return r;
         if (fd_ >= 0) {
             struct stat st {};
             ::fstat(fd_, &st);

@@ -36,6 +36,9 @@ struct AlertSinks {
     bool syslog = false;  ///< syslog(3), facility daemon, tag "vigie-watch"
     std::string command;  ///< run by /bin/sh -c per alert, the JSON on its standard input
     std::string webhook;  ///< http://HOST:PORT/PATH or https://...: POST of the JSON
+    /// The command and the webhook reach people (mail, chat): host alerts only, one per rise,
+    /// unless detections are asked for too. The file and syslog get every alert.
+    bool notify_detections = false;
     int timeout_ms = 10000;
 };
 

@@ -301,6 +301,14 @@ core::Result<std::int64_t> StateReader::number(std::string_view name, std::int64
     return read_number(db_, name, fallback);
 }
 
+core::Result<void> StateReader::prune_alerts(std::int64_t up_to) {
+    if (up_to <= 0) return {};
+    auto q = db_.prepare("DELETE FROM alerts WHERE seq <= ?");
+    if (!q) return q.error();
+    q->bind(1, up_to);
+    return q->run();
+}
+
 core::Result<void> StateReader::set_number(std::string_view name, std::int64_t value) {
     return write_number(db_, name, value);
 }

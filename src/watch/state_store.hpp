@@ -102,6 +102,8 @@ class StateReader {
         const std::function<void(std::int64_t, std::string_view)>& visit);
     core::Result<std::int64_t> number(std::string_view name, std::int64_t fallback);
     core::Result<void> set_number(std::string_view name, std::int64_t value);
+    /// Forgets the alerts up to sequence number `up_to` (delivered ones).
+    core::Result<void> prune_alerts(std::int64_t up_to);
 
   private:
     explicit StateReader(SqliteDb db) : db_(std::move(db)) {}

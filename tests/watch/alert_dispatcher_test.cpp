@@ -92,6 +92,7 @@ TEST(AlertDispatcher, CommandAndWebhookGetEveryAlert) {
     watch::AlertSinks sinks;
     sinks.command = "cat >> '" + dir.str() + "/command.out'";
     sinks.webhook = "http://127.0.0.1:" + std::to_string(port) + "/hooks/vigie";
+    sinks.notify_detections = true;
     auto d = watch::AlertDispatcher::open(state, sinks, nullptr);
     ASSERT_TRUE(d);
     (*d)->start();
@@ -120,6 +121,7 @@ TEST(AlertDispatcher, AFailingOrHangingCommandIsCountedAndCutOff) {
     sinks.command = "sleep 30";
     sinks.timeout_ms = 200;
     sinks.webhook = "http://127.0.0.1:1/nothing-listens-here";
+    sinks.notify_detections = true;
     auto d = watch::AlertDispatcher::open(state, sinks, nullptr);
     ASSERT_TRUE(d);
     const auto start = std::chrono::steady_clock::now();
@@ -129,6 +131,31 @@ TEST(AlertDispatcher, AFailingOrHangingCommandIsCountedAndCutOff) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
     (*d)->stop();
     EXPECT_EQ(lines_of(read_file(file)).size(), 2u) << "the file has them all the same";
+}
+
+TEST(AlertDispatcher, PeopleGetHostAlertsOnlyUnlessAskedForDetections) {
+    TempDir dir("alerts");
+    const std::string state = dir.str() + "/state";
+    commit_alerts(state, 0, 3);
+    {
+        auto store = watch::StateStore::open(state);
+        ASSERT_TRUE(store);
+        ASSERT_TRUE(store->begin());
+        ASSERT_TRUE(store->add_alert("{\"type\":\"host\",\"host\":\"PC-01\"}"));
+        ASSERT_TRUE(store->commit());
+    }
+    watch::AlertSinks sinks;
+    sinks.file = dir.str() + "/alerts.jsonl";
+    sinks.command = "cat >> '" + dir.str() + "/command.out'";
+    auto d = watch::AlertDispatcher::open(state, sinks, nullptr);
+    ASSERT_TRUE(d);
+    (*d)->start();
+    (*d)->notify();
+    ASSERT_TRUE(wait_until([&] { return lines_of(read_file(sinks.file)).size() == 4; }));
+    (*d)->stop();
+    const auto told = lines_of(read_file(dir.str() + "/command.out"));
+    ASSERT_EQ(told.size(), 1u);
+    EXPECT_EQ(told[0], "{\"type\":\"host\",\"host\":\"PC-01\"}");
 }
 
 }  // namespace
