@@ -225,7 +225,7 @@ void WatchEngine::match_loop() {
             if (auto r = decoder.build_event(text, event); !r) {
                 ++m.rejected;
                 m.rejected_items.push_back(static_cast<std::uint32_t>(i));
-                note_reject(batch.input, i, r.error(), text);
+                note_reject(batch.input, batch.origin, i, r.error(), text);
                 continue;
             }
             ++m.events;
@@ -483,8 +483,8 @@ core::Result<std::optional<InputPosition>> WatchEngine::saved_position(const std
         InputPosition{key, std::string(q->column_text(0)), q->column_int(1)});
 }
 
-void WatchEngine::note_reject(std::uint32_t input, std::size_t item, const core::Error& e,
-                              std::string_view text) {
+void WatchEngine::note_reject(std::uint32_t input, std::uint32_t origin, std::size_t item,
+                              const core::Error& e, std::string_view text) {
     if (!options_.log) return;
     std::lock_guard lock(reject_log_mutex_);
     const auto now = Clock::now();
@@ -502,9 +502,9 @@ void WatchEngine::note_reject(std::uint32_t input, std::size_t item, const core:
         return;
     }
     ++reject_logs_in_window_;
-    options_.log(fmt::format("watch: {}: event {} of a batch rejected: {} ({} bytes: {})",
-                             inputs_[input]->name, item, e.message, text.size(),
-                             printable_prefix(text, 80)));
+    options_.log(fmt::format("watch: {} from {}: event {} of a batch rejected: {} ({} bytes: {})",
+                             inputs_[input]->name, origin_name(origin), item, e.message,
+                             text.size(), printable_prefix(text, 80)));
 }
 
 }  // namespace vigie::watch

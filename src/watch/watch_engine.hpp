@@ -165,8 +165,8 @@ class WatchEngine {
     core::Result<void> raise_host_alerts();
     void publish_picture();
     std::string origin_name(std::uint32_t origin) const;
-    void note_reject(std::uint32_t input, std::size_t item, const core::Error& e,
-                     std::string_view text);
+    void note_reject(std::uint32_t input, std::uint32_t origin, std::size_t item,
+                     const core::Error& e, std::string_view text);
 
     const sigma::RuleSet& rules_;
     WatchOptions options_;
