@@ -56,6 +56,7 @@ class BatchingSink final : public FrameSink {
 
     void event(std::string_view text) override {
         ++counters_.events_received;
+        if (batch_.items.empty()) first_event_ = std::chrono::steady_clock::now();
         batch_.add(text);
         if (batch_.items.size() >= batch_events_ || batch_.bytes.size() >= kBatchBytes) flush();
     }
@@ -85,6 +86,14 @@ class BatchingSink final : public FrameSink {
         return true;
     }
 
+    /// Submits the batch if its first event waited `age` or more: a steady trickle of events
+    /// is not held back until the batch is full.
+    bool flush_if_older(std::chrono::milliseconds age) {
+        if (batch_.items.empty() || std::chrono::steady_clock::now() - first_event_ < age)
+            return true;
+        return flush();
+    }
+
     std::uint64_t rejects() const noexcept { return logged_; }
 
   private:
@@ -96,6 +105,7 @@ class BatchingSink final : public FrameSink {
     std::string peer_;
     const std::function<void(std::string_view)>& log_;
     EventBatch batch_;
+    std::chrono::steady_clock::time_point first_event_;
     std::uint64_t logged_ = 0;
 };
 
@@ -303,6 +313,7 @@ void TcpListener::serve(int fd, std::string peer) {
         last_data = std::chrono::steady_clock::now();
         counters.bytes_received += static_cast<std::uint64_t>(n);
         framer->feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)), sink);
+        if (!sink.flush_if_older(std::chrono::milliseconds(options_.batch_wait_ms))) break;
         if (framer->broken()) {
             if (log_)
                 log_(fmt::format("watch: {} from {}: framing lost, connection closed",

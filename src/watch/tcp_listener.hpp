@@ -7,11 +7,11 @@
 //
 // One thread per connection, up to `max_connections`, and `max_connections_per_peer` from one
 // address (more are accepted and closed at once, and counted): shippers keep a few long
-// connections (a WEF collector, an NXLog or rsyslog
-// relay), and a thread that waits on a slow or stalled peer holds up no one else. When the
-// pipeline is full, submit() waits: the connection stops reading, the kernel's window closes
-// and the sender slows down; nothing is dropped. A partial batch is submitted after
-// `batch_wait_ms` without new data, so a trickle of events is not held back.
+// connections (a WEF collector, an NXLog or rsyslog relay), and a thread that waits on a slow
+// or stalled peer holds up no one else. When the pipeline is full, submit() waits: the
+// connection stops reading, the kernel's window closes and the sender slows down; nothing is
+// dropped. A batch is submitted when full, when its first event has waited `batch_wait_ms`, or
+// when the peer goes quiet for as long, so a trickle of events is not held back.
 #pragma once
 
 #include <atomic>
