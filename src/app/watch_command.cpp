@@ -16,6 +16,7 @@
 #include "app/rule_loading.hpp"
 #include "core/value.hpp"
 #include "watch/alert_dispatcher.hpp"
+#include "watch/folder_follower.hpp"
 #include "watch/http_server.hpp"
 #include "watch/stream_framer.hpp"
 #include "watch/tcp_listener.hpp"
@@ -264,14 +265,28 @@ int run_watch_command(WatchCommandOptions o) {
         http = std::move(*server);
         ready += fmt::format(",\"http\":{}", http->port());
     }
+    std::vector<std::unique_ptr<watch::FolderFollower>> followers;
+    for (const std::string& folder : o.follow) {
+        watch::FolderFollowerOptions fo;
+        fo.folder = folder;
+        fo.max_event_bytes = o.max_line_bytes;
+        auto follower = watch::FolderFollower::open(**engine, fo, log_line);
+        if (!follower) {
+            fmt::print(stderr, "vigie: {}\n", follower.error().to_string());
+            return 2;
+        }
+        followers.push_back(std::move(*follower));
+    }
+    ready += fmt::format(",\"folders\":{}", followers.size());
     ready += "}\n";
 
     (*engine)->start();
     (*alerts)->start();
     for (auto& l : listeners) l->start();
+    for (auto& f : followers) f->start();
     if (http) http->start();
-    log_line(fmt::format("vigie watch: {} rules, state in {}, {} TCP inputs{}",
-                         rules.rules().size(), o.state, listeners.size(),
+    log_line(fmt::format("vigie watch: {} rules, state in {}, {} TCP inputs, {} folders{}",
+                         rules.rules().size(), o.state, listeners.size(), followers.size(),
                          http ? fmt::format(", HTTP on port {}", http->port()) : ""));
     if (!o.ready_file.empty() && !write_ready_file(o.ready_file, ready)) {
         fmt::print(stderr, "vigie: cannot write {}\n", o.ready_file);
@@ -290,6 +305,7 @@ int run_watch_command(WatchCommandOptions o) {
     // Inputs first (nothing new comes in), then the pipeline drains and commits, then the
     // alerts committed so far are delivered.
     for (auto& l : listeners) l->stop();
+    for (auto& f : followers) f->stop();
     if (http) http->stop();
     (*engine)->stop();
     (*alerts)->stop();

@@ -145,13 +145,21 @@ core::Result<void> WatchEngine::rebuild() {
     if (!visited) return visited.error();
     order_ = stored;
 
-    // The correlations' windows are rebuilt by feeding them what they read, in time order;
-    // what they make again is found stored already and alerts nothing. What was waiting for
-    // the watermark when the daemon stopped is correlated now.
+    // The correlations' windows are rebuilt by feeding them what they read up to the stored
+    // watermark, in time order; what they make again is found stored already and alerts
+    // nothing. What was waiting for the watermark when the daemon stopped waits again, so
+    // events older than it that arrive after the restart (a followed folder's other files)
+    // are correlated in their place, as they would have been without the restart.
     std::stable_sort(replay.begin(), replay.end(),
                      [](const auto& a, const auto& b) { return a.timestamp < b.timestamp; });
+    const auto watermark = static_cast<core::FileTimeTicks>(*released);
     if (auto r = store_.begin(); !r) return r;
     for (hunt::Detection& d : replay) {
+        if (d.timestamp > watermark) {
+            newest_event_ = std::max(newest_event_, d.timestamp);
+            pending_.emplace(std::pair{d.timestamp, d.order}, std::move(d));
+            continue;
+        }
         correlator_->add(d, [&](hunt::Detection&& out) {
             if (rules_.correlation(out.rule) != nullptr) from_correlator_.push_back(std::move(out));
         });
@@ -161,9 +169,8 @@ core::Result<void> WatchEngine::rebuild() {
         }
         from_correlator_.clear();
     }
-    released_ =
-        std::max<core::FileTimeTicks>(released_, static_cast<core::FileTimeTicks>(*released));
-    newest_event_ = released_;
+    released_ = std::max<core::FileTimeTicks>(released_, watermark);
+    newest_event_ = std::max(newest_event_, released_);
     if (auto r = raise_host_alerts(); !r) return r;
     if (auto r = store_.set_number("watermark", static_cast<std::int64_t>(released_)); !r) return r;
     if (auto r = store_.commit(); !r) return r;
@@ -172,6 +179,7 @@ core::Result<void> WatchEngine::rebuild() {
         status_.detections_stored = stored;
         status_.unknown_rules = unknown;
         status_.watermark = released_;
+        status_.pending_correlation = pending_.size();
     }
     publish_picture();
     return {};
