@@ -79,10 +79,9 @@ TEST_F(RansimCli, StrategiesAreListed) {
     const CommandResult listed = run(kVigie + " ransim strategies");
     ASSERT_EQ(listed.status, 0);
     EXPECT_EQ(lines(listed.out).size(), 12u);
-    for (const char* name :
-         {"in-place", "copy-delete", "rename-overwrite", "intermittent-16", "intermittent-head",
-          "intermittent-skip-header", "base64", "multi-process", "slow", "mmap", "clop",
-          "atomic-replace"}) {
+    for (const char* name : {"in-place", "copy-delete", "rename-overwrite", "intermittent-16",
+                             "intermittent-head", "intermittent-skip-header", "base64",
+                             "multi-process", "slow", "mmap", "clop", "atomic-replace"}) {
         EXPECT_NE(listed.out.find(std::string(name) + " "), std::string::npos) << name;
     }
 }
