@@ -1,4 +1,5 @@
 #include "watch/folder_follower.hpp"
+#include "watch/folder_follower_internal.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -27,18 +28,7 @@
 #include "json/object_splitter.hpp"
 
 namespace vigie::watch {
-namespace {
-
-namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-constexpr std::size_t kHeadBytes = 1024;
-constexpr std::size_t kMarkerBytes = 64;
-constexpr int kLogLinesPerMinute = 20;
-constexpr auto kSubmitWait = std::chrono::milliseconds(250);
-constexpr std::size_t kMinWindow = std::size_t{4} << 20;
-
-enum class FileKind { kEvtx, kJson, kXml, kCompressed, kOther };
+namespace follow {
 
 bool ends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -78,7 +68,6 @@ std::uint64_t hash_bytes(std::string_view bytes) {
     return XXH3_64bits(bytes.data(), bytes.size());
 }
 
-// Reads exactly [offset, offset + size) or less at the end of the file; false on an error.
 bool read_at(int fd, std::uint64_t offset, std::size_t size, std::string& out) {
     out.resize(size);
     std::size_t done = 0;
@@ -94,17 +83,9 @@ bool read_at(int fd, std::uint64_t offset, std::size_t size, std::string& out) {
     return true;
 }
 
-// A text file's fingerprint: "K:HEAD:MARKER" (bytes hashed at the head, their hash, the hash
-// of the bytes before the position). An EVTX file's: "evtx:HEAD".
 std::string text_fingerprint(std::size_t head_bytes, std::uint64_t head, std::uint64_t marker) {
     return fmt::format("{}:{:016x}:{:016x}", head_bytes, head, marker);
 }
-
-struct ParsedFingerprint {
-    std::size_t head_bytes = 0;
-    std::uint64_t head = 0;
-    std::uint64_t marker = 0;
-};
 
 std::optional<ParsedFingerprint> parse_text_fingerprint(const std::string& text) {
     ParsedFingerprint p;
@@ -116,7 +97,6 @@ std::optional<ParsedFingerprint> parse_text_fingerprint(const std::string& text)
     return p;
 }
 
-// Start of the next <Event> element (not <Events>, <EventData>, <EventID>) at or after `from`.
 std::size_t find_event_start(std::string_view text, std::size_t from) {
     while (true) {
         const std::size_t at = text.find("<Event", from);
@@ -126,125 +106,6 @@ std::size_t find_event_start(std::string_view text, std::size_t from) {
         from = at + 6;
     }
 }
-
-/// Set from the commit thread, read by the follower: the only state the two share.
-struct Wake {
-    std::mutex mutex;
-    std::condition_variable cv;
-    bool woken = false;
-    void notify() {
-        {
-            std::lock_guard lock(mutex);
-            woken = true;
-        }
-        cv.notify_all();
-    }
-};
-
-struct TrackedFile {
-    FileKind kind = FileKind::kOther;
-    dev_t dev = 0;
-    ino_t ino = 0;
-    std::string path;
-    std::string key;
-    std::uint32_t origin = 0;
-    std::uint64_t size = 0;
-    std::int64_t mtime_ns = 0;
-    Clock::time_point changed_at = Clock::now();
-    bool seen = false;
-    bool drained = false;        ///< nothing to read until the file changes
-    bool waiting_tail = false;   ///< a last line without newline waits for settle_ms
-    bool skipping_line = false;  ///< the rest of an oversized line is being skipped
-    bool reported_bad = false;
-
-    // Identity: empty `head` until the file has bytes to fingerprint.
-    bool has_head = false;
-    std::size_t head_bytes = 0;
-    std::uint64_t head = 0;
-    std::optional<InputPosition> saved;  ///< looked up at discovery, applied at first read
-
-    // Committed progress. Text: the next byte; EVTX: the last record id.
-    std::int64_t offset = 0;
-    std::uint64_t marker = 0;
-    std::uint64_t next_chunk = 0;
-    std::uint64_t failures_counted_upto = 0;
-    std::uint64_t bytes_counted = 0;
-
-    // The batch in flight: what becomes committed when it is.
-    std::atomic<bool> in_flight{false};
-    std::atomic<int> outcome{0};  ///< 0 waiting, 1 committed, 2 failed
-    std::int64_t pending_offset = 0;
-    std::uint64_t pending_marker = 0;
-    std::uint64_t pending_next_chunk = 0;
-
-    std::string fingerprint(std::uint64_t with_marker) const {
-        if (kind == FileKind::kEvtx) return fmt::format("evtx:{:016x}", head);
-        return text_fingerprint(head_bytes, head, with_marker);
-    }
-    void restart_from_zero() {
-        offset = 0;
-        marker = 0;
-        next_chunk = 0;
-        failures_counted_upto = 0;
-        bytes_counted = 0;
-        skipping_line = false;
-    }
-};
-
-}  // namespace
-
-struct FolderFollower::State {
-    std::shared_ptr<Wake> wake = std::make_shared<Wake>();
-    std::atomic<bool> stopping{false};
-    std::map<std::pair<dev_t, ino_t>, std::shared_ptr<TrackedFile>> files;
-    std::set<std::string> skipped_names;
-    std::atomic<std::uint64_t> files_count{0};
-    std::atomic<std::uint64_t> truncations{0};
-    std::atomic<std::uint64_t> resumed{0};
-    std::atomic<std::uint64_t> skipped{0};
-    evtx::JsonRenderer renderer;
-    evtx::ChunkReader chunk_reader;
-    std::vector<std::uint8_t> chunk;
-    std::string buffer;
-    // Bounded logging.
-    Clock::time_point log_window = Clock::now();
-    int logs_in_window = 0;
-    std::uint64_t logs_suppressed = 0;
-};
-
-namespace {
-
-class FollowWorker {
-  public:
-    FollowWorker(WatchEngine& engine, const FolderFollowerOptions& options,
-                 const FolderFollower::Log& log, std::uint32_t input, FolderFollower::State& state)
-        : engine_(engine),
-          options_(options),
-          log_(log),
-          input_(input),
-          counters_(engine.counters(input)),
-          state_(state) {}
-
-    void scan();
-    void collect_outcomes();
-    /// Reads and submits the file's next batch; false when there was nothing to submit.
-    bool produce(const std::shared_ptr<TrackedFile>& file);
-
-  private:
-    void log(std::string line);
-    bool produce_text(const std::shared_ptr<TrackedFile>& file, int fd, std::uint64_t size);
-    bool produce_evtx(const std::shared_ptr<TrackedFile>& file, int fd, std::uint64_t size);
-    bool submit(const std::shared_ptr<TrackedFile>& file, EventBatch&& batch);
-    void restart(TrackedFile& f, std::string_view why);
-    void apply_saved_text(TrackedFile& f);
-
-    WatchEngine& engine_;
-    const FolderFollowerOptions& options_;
-    const FolderFollower::Log& log_;
-    std::uint32_t input_;
-    InputCounters& counters_;
-    FolderFollower::State& state_;
-};
 
 void FollowWorker::log(std::string line) {
     if (!log_) return;
@@ -648,135 +509,12 @@ bool FollowWorker::produce_text(const std::shared_ptr<TrackedFile>& file, int fd
     return submit(file, std::move(batch));
 }
 
-bool FollowWorker::produce_evtx(const std::shared_ptr<TrackedFile>& file, int fd,
-                                std::uint64_t size) {
-    TrackedFile& f = *file;
-    auto source = core::file_source_from_fd(fd, f.path);  // owns fd from here
-    if (!source) {
-        f.drained = true;
-        return false;
-    }
-    auto opened = evtx::EvtxFile::open(std::move(*source));
-    if (!opened) {
-        // A header not written yet (zeros, or too short) waits; anything else is reported once.
-        const bool waiting = size < evtx::kFileHeaderSize + evtx::kChunkSize ||
-                             opened.error().code == core::ErrorCode::kTruncated;
-        if (!waiting && !f.reported_bad) {
-            f.reported_bad = true;
-            ++counters_.events_rejected;
-            log(fmt::format("watch: {}: {} is not an EVTX file: {}", counters_.name, f.path,
-                            opened.error().message));
-        }
-        f.drained = true;
-        return false;
-    }
-    const evtx::EvtxFile& evtx_file = *opened;
-    const std::uint64_t present = evtx_file.present_chunks();
-    std::vector<std::uint8_t>& chunk = state_.chunk;
-    if (present == 0 || !evtx_file.load_chunk(0, chunk)) {
-        f.drained = true;
-        return false;
-    }
-    // Identity: the first chunk's first record number and id, and the first record's header.
-    std::uint64_t head = 0;
-    {
-        const bool chunk_started =
-            std::memcmp(chunk.data(), evtx::kChunkSignature, sizeof evtx::kChunkSignature) == 0;
-        std::uint32_t signature = 0;
-        std::memcpy(&signature, chunk.data() + evtx::kChunkHeaderSize, sizeof signature);
-        if (!chunk_started || (signature != evtx::kRecordSignature && present < 2)) {
-            f.drained = true;  // the first chunk is being written
-            return false;
-        }
-        std::string identity;
-        identity.append(reinterpret_cast<const char*>(chunk.data()) + 8, 8);
-        identity.append(reinterpret_cast<const char*>(chunk.data()) + 24, 8);
-        if (signature == evtx::kRecordSignature) {
-            identity.append(reinterpret_cast<const char*>(chunk.data()) + evtx::kChunkHeaderSize,
-                            evtx::kRecordHeaderSize);
-        }
-        head = hash_bytes(identity);
-    }
-    if (!f.has_head) {
-        f.head = head;
-        f.has_head = true;
-        if (f.saved) {
-            if (f.saved->fingerprint == f.fingerprint(0)) {
-                f.offset = f.saved->offset;
-                ++state_.resumed;
-            }
-            f.saved.reset();
-        }
-    } else if (f.head != head) {
-        restart(f, "was replaced");
-        f.head = head;
-    }
-    if (f.next_chunk >= present && f.next_chunk > 0) {
-        restart(f, "was truncated");
-    }
-    EventBatch batch;
-    std::uint64_t max_id = static_cast<std::uint64_t>(f.offset);
-    std::uint64_t last_read = f.next_chunk;
-    const auto last_committed = static_cast<std::uint64_t>(f.offset);
-    for (std::uint64_t i = f.next_chunk; i < present && !state_.stopping; ++i) {
-        last_read = i;
-        const bool finished = i + 1 < present;
-        if (auto loaded = evtx_file.load_chunk(i, chunk); !loaded) {
-            ++counters_.events_rejected;
-            log(fmt::format("watch: {}: {}: chunk {}: {}", counters_.name, f.path, i,
-                            loaded.error().message));
-            break;
-        }
-        if (finished) {
-            // Chunks read before a restart: their header says so.
-            const auto header = evtx::parse_chunk_header(chunk);
-            if (header && header->header_checksum_ok && header->last_record_id <= last_committed) {
-                f.failures_counted_upto = std::max(f.failures_counted_upto, i + 1);
-                continue;
-            }
-        }
-        const evtx::ChunkStats stats = state_.chunk_reader.read(
-            chunk, i, false, false, [&](const core::Event& e, const evtx::RecordInfo& info) {
-                if (info.record_id <= last_committed) return;
-                std::string& text = state_.buffer;
-                text.clear();
-                state_.renderer.render(e, text);
-                batch.add(text);
-                max_id = std::max(max_id, info.record_id);
-            });
-        if (finished && i >= f.failures_counted_upto) {
-            f.failures_counted_upto = i + 1;
-            const std::uint64_t failed = stats.records_failed + (stats.skipped ? 1 : 0);
-            if (failed > 0) {
-                counters_.events_rejected += failed;
-                log(fmt::format("watch: {}: {}: chunk {}: {} records unreadable{}{}",
-                                counters_.name, f.path, i, failed,
-                                stats.first_error.empty() ? "" : ": ", stats.first_error));
-            }
-        }
-        if (batch.items.size() >= options_.batch_events ||
-            batch.bytes.size() >= options_.batch_bytes) {
-            break;
-        }
-    }
-    const std::uint64_t next_chunk = last_read + 1 < present ? last_read + 1 : last_read;
-    if (size > f.bytes_counted) {
-        counters_.bytes_received += size - f.bytes_counted;
-        f.bytes_counted = size;
-    }
-    if (batch.items.empty()) {
-        f.next_chunk = next_chunk;  // nothing new in the finished chunks
-        f.drained = true;
-        return false;
-    }
-    f.pending_offset = static_cast<std::int64_t>(max_id);
-    f.pending_marker = 0;
-    f.pending_next_chunk = next_chunk;
-    batch.position = InputPosition{f.key, f.fingerprint(0), f.pending_offset};
-    return submit(file, std::move(batch));
-}
+}  // namespace follow
 
-}  // namespace
+using follow::Clock;
+using follow::FollowWorker;
+using follow::TrackedFile;
+namespace fs = std::filesystem;
 
 core::Result<std::unique_ptr<FolderFollower>> FolderFollower::open(WatchEngine& engine,
                                                                    FolderFollowerOptions options,
