@@ -199,10 +199,16 @@ bool AlertDispatcher::run_command(std::string_view json) {
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[0], STDIN_FILENO);
+    // A process group of its own: what the command starts is killed with it at the deadline.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
     const char* argv[] = {"/bin/sh", "-c", sinks_.command.c_str(), nullptr};
     pid_t pid = -1;
-    const int rc =
-        ::posix_spawn(&pid, "/bin/sh", &actions, nullptr, const_cast<char* const*>(argv), environ);
+    const int rc = ::posix_spawn(&pid, "/bin/sh", &actions, &attributes,
+                                 const_cast<char* const*>(argv), environ);
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     ::close(pipe_fds[0]);
     if (rc != 0) {
@@ -223,7 +229,7 @@ bool AlertDispatcher::run_command(std::string_view json) {
         const pid_t done = ::waitpid(pid, &status, WNOHANG);
         if (done == pid) break;
         if (std::chrono::steady_clock::now() >= deadline) {
-            ::kill(pid, SIGKILL);
+            ::kill(-pid, SIGKILL);
             ::waitpid(pid, &status, 0);
             if (log_) log_("watch: the alert command took too long and was killed");
             return false;

@@ -118,7 +118,7 @@ TEST(AlertDispatcher, AFailingOrHangingCommandIsCountedAndCutOff) {
     commit_alerts(state, 0, 2);
     watch::AlertSinks sinks;
     sinks.file = file;
-    sinks.command = "sleep 30";
+    sinks.command = "sleep 29.5; true";  // the shell forks sleep: both must go at the deadline
     sinks.timeout_ms = 200;
     sinks.webhook = "http://127.0.0.1:1/nothing-listens-here";
     sinks.notify_detections = true;
@@ -131,6 +131,8 @@ TEST(AlertDispatcher, AFailingOrHangingCommandIsCountedAndCutOff) {
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
     (*d)->stop();
     EXPECT_EQ(lines_of(read_file(file)).size(), 2u) << "the file has them all the same";
+    EXPECT_NE(std::system("pgrep -f '^sleep 29.5$' >/dev/null"), 0)
+        << "the command's children were killed with it";
 }
 
 TEST(AlertDispatcher, PeopleGetHostAlertsOnlyUnlessAskedForDetections) {
