@@ -271,8 +271,9 @@ void WatchEngine::commit_loop() {
         } else if (workers_running_ == 0 && matched_.size() == 0) {
             closed = true;  // every worker is done: nothing more will come
         }
+        // Stopping: what waits for the watermark stays stored and waits again after a restart.
         const bool idle =
-            batches.empty() && !pending_.empty() && out_of_order_.empty() &&
+            !closed && batches.empty() && !pending_.empty() && out_of_order_.empty() &&
             Clock::now() - last_batch_ >= std::chrono::milliseconds(options_.idle_release_ms);
         if (!batches.empty() || idle) {
             if (auto r = commit(batches, idle); !r && options_.log) {
