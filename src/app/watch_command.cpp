@@ -89,7 +89,7 @@ std::optional<hunt::Urgency> parse_urgency(std::string_view name) {
     if (name == "suspicious") return hunt::Urgency::kSuspicious;
     if (name == "compromised") return hunt::Urgency::kCompromised;
     if (name == "emergency" || name == "spreading") return hunt::Urgency::kSpreading;
-    if (name == "none") return hunt::Urgency::kImpact;
+    if (name == "none") return hunt::Urgency::kImpact;  // with host_alerts off, below
     return std::nullopt;
 }
 
@@ -183,6 +183,7 @@ int run_watch_command(WatchCommandOptions o) {
     engine_options.lateness_seconds = o.lateness_seconds;
     engine_options.idle_release_ms = o.idle_release_ms;
     engine_options.host_alert_min = *host_alert_min;
+    engine_options.host_alerts = o.host_alert_min != "none";
     engine_options.log = log_line;
     auto engine = watch::WatchEngine::open(rules, engine_options);
     if (!engine) {

@@ -439,7 +439,7 @@ core::Result<void> WatchEngine::raise_host_alerts() {
         if (rank <= previous) continue;
         host_urgency_[key] = rank;
         if (auto r = store_.set_host_urgency(key, rank); !r) return r;
-        if (h.urgency < options_.host_alert_min) continue;
+        if (!options_.host_alerts || h.urgency < options_.host_alert_min) continue;
         std::string extra = ",\"alert_time\":";
         core::append_json_string(extra, when);
         extra += ",\"previous_urgency\":";

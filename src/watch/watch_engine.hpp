@@ -64,6 +64,7 @@ struct WatchOptions {
     int idle_release_ms = 5000;
     /// Host alerts are raised when a host's urgency rises to at least this.
     hunt::Urgency host_alert_min = hunt::Urgency::kCompromised;
+    bool host_alerts = true;  ///< false: no host alerts at all (detections only)
     /// Where the engine says what goes wrong (rejected input, failed commits); rate-limited.
     std::function<void(std::string_view)> log;
 };

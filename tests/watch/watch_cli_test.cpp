@@ -309,6 +309,8 @@ TEST_P(AttackSamplesThrough, EachInputGivesHuntsDetections) {
     EXPECT_TRUE(missing.empty()) << missing.size() << " missing:" << describe(missing);
     EXPECT_TRUE(extra.empty()) << extra.size() << " extra:" << describe(extra);
     EXPECT_EQ(daemon.status_number("events_rejected"), 0u);
+    EXPECT_EQ(read_file(alerts).find("{\"type\":\"host\""), std::string::npos)
+        << "--host-alert-min none: no host alert";
     std::cout << events.size() << " events, " << got.size() << " distinct detections, as hunt\n";
     if (GetParam() == Input::kJsonLines) {
         // /api/detections gives what was alerted.
