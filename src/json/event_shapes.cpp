@@ -240,7 +240,7 @@ void crate_event_data(element section, core::Event& e) {
 }
 
 // UserData and other sections: leaves by name, and by dotted path from the section, as
-// evtx/windows_fields.cpp index_leaves() does.
+// core/windows_fields.cpp index_leaves() does.
 void crate_leaves(std::string_view name, element v, std::string& path, int depth, core::Event& e) {
     if (depth > kMaxDepth) return;
     const std::size_t path_size = path.size();

@@ -3,7 +3,7 @@
 //   evtx-crate  {"Event":{"System":{...},"EventData":{...}}} as `evtx_dump -o json|jsonl`
 //               prints it (also with --separate-json-attributes, and without the "Event"
 //               wrapper, as Velociraptor's parse_evtx() writes it): fields named exactly as the
-//               EVTX reader names them (evtx/windows_fields.cpp: System children by name,
+//               EVTX reader names them (core/windows_fields.hpp: System children by name,
 //               `Element_Attribute` for attributes such as Provider_Name, EventData by Data
 //               Name, unnamed Data as Data and Data[n], UserData leaves by name and dotted
 //               path), so a rule matches the JSON export of a log as it matches the log.

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/time.hpp"
-#include "evtx/windows_fields.hpp"
+#include "core/windows_fields.hpp"
 
 namespace vigie::json {
 namespace {
@@ -280,7 +280,7 @@ struct WindowsXmlParser::State {
     }
 
     static void index_event(core::Event& event) {
-        evtx::index_windows_fields(event);
+        core::index_windows_fields(event);
         // The EVTX reader takes both from binary values; here they are text.
         if (const core::Value* t = event.field("TimeCreated_SystemTime")) {
             if (auto ticks = core::parse_iso8601(t->utf8_view())) event.timestamp = *ticks;

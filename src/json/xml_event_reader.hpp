@@ -13,7 +13,7 @@
 // without a root: read_events() accepts that) and Event Viewer saves it (an <Events> root).
 // The events get the document tree (elements, attributes, text and CDATA as written;
 // whitespace-only text between elements dropped) and the fields the EVTX reader gives the same
-// record: the naming is evtx::index_windows_fields() itself (System children by name,
+// record: the naming is core::index_windows_fields() itself (System children by name,
 // attributes as Element_Attribute, EventData by Data Name, unnamed Data as Data and Data[n],
 // UserData and RenderingInfo leaves by name and dotted path). Event::timestamp comes from
 // TimeCreated SystemTime and Event::record_id from EventRecordID. Values are UTF-8 text:
