@@ -24,10 +24,6 @@
 #include "hunt/writers.hpp"
 #include "sigma/rule_set.hpp"
 
-#ifndef VIGIE_DEFAULT_RULES
-#define VIGIE_DEFAULT_RULES ""
-#endif
-
 namespace vigie::app {
 namespace {
 
@@ -138,24 +134,9 @@ int run_hunt_command(const HuntCommandOptions& options) {
     }
 
     // Rules.
-    std::vector<std::string> rule_paths = options.rules;
-    if (rule_paths.empty()) {
-        if (std::string(VIGIE_DEFAULT_RULES).empty()) {
-            fmt::print(stderr, "vigie: no rules given (use --rules DIR)\n");
-            return 2;
-        }
-        rule_paths.push_back(VIGIE_DEFAULT_RULES);
-    }
-    auto loaded = load_rules(rule_paths, options.placeholders);
-    if (!loaded) {
-        fmt::print(stderr, "vigie: {}\n", loaded.error().to_string());
-        return 2;
-    }
-    const sigma::RuleSet& rules = *(*loaded)->rules;
-    if (rules.rules().empty()) {
-        fmt::print(stderr, "vigie: no rule could be loaded from the given paths\n");
-        return 2;
-    }
+    const auto loaded = load_hunting_rules(options.rules, options.placeholders);
+    if (!loaded) return 2;
+    const sigma::RuleSet& rules = *loaded->rules;
 
     // Inputs.
     const hunt::InputList inputs = hunt::collect_inputs(options.paths);

@@ -1,6 +1,12 @@
 #include "app/rule_loading.hpp"
 
+#include <fmt/format.h>
+
 #include "sigma/automaton_cache.hpp"
+
+#ifndef VIGIE_DEFAULT_RULES
+#define VIGIE_DEFAULT_RULES ""
+#endif
 
 namespace vigie::app {
 
@@ -21,6 +27,28 @@ core::Result<std::unique_ptr<LoadedRules>> load_rules(const std::vector<std::str
     }
     loaded->rules->finalize();
     return loaded;
+}
+
+std::unique_ptr<LoadedRules> load_hunting_rules(const std::vector<std::string>& paths,
+                                                const std::string& placeholders_path) {
+    std::vector<std::string> rule_paths = paths;
+    if (rule_paths.empty()) {
+        if (std::string(VIGIE_DEFAULT_RULES).empty()) {
+            fmt::print(stderr, "vigie: no rules given (use --rules DIR)\n");
+            return nullptr;
+        }
+        rule_paths.push_back(VIGIE_DEFAULT_RULES);
+    }
+    auto loaded = load_rules(rule_paths, placeholders_path);
+    if (!loaded) {
+        fmt::print(stderr, "vigie: {}\n", loaded.error().to_string());
+        return nullptr;
+    }
+    if ((*loaded)->rules->rules().empty()) {
+        fmt::print(stderr, "vigie: no rule could be loaded from the given paths\n");
+        return nullptr;
+    }
+    return std::move(*loaded);
 }
 
 }  // namespace vigie::app

@@ -22,4 +22,9 @@ struct LoadedRules {
 core::Result<std::unique_ptr<LoadedRules>> load_rules(const std::vector<std::string>& paths,
                                                       const std::string& placeholders_path);
 
+/// The rules a hunting command runs: those under `paths`, or the built-in pack when none is
+/// given. Problems are printed on standard error; nullptr when nothing could be loaded.
+std::unique_ptr<LoadedRules> load_hunting_rules(const std::vector<std::string>& paths,
+                                                const std::string& placeholders_path);
+
 }  // namespace vigie::app

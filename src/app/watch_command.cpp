@@ -23,10 +23,6 @@
 #include "watch/tls_server.hpp"
 #include "watch/watch_engine.hpp"
 
-#ifndef VIGIE_DEFAULT_RULES
-#define VIGIE_DEFAULT_RULES ""
-#endif
-
 namespace vigie::app {
 namespace {
 
@@ -162,18 +158,9 @@ int run_watch_command(WatchCommandOptions o) {
     sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    std::vector<std::string> rule_paths = o.rules;
-    if (rule_paths.empty()) rule_paths.push_back(VIGIE_DEFAULT_RULES);
-    auto loaded = load_rules(rule_paths, o.placeholders);
-    if (!loaded) {
-        fmt::print(stderr, "vigie: {}\n", loaded.error().to_string());
-        return 2;
-    }
-    const sigma::RuleSet& rules = *(*loaded)->rules;
-    if (rules.rules().empty()) {
-        fmt::print(stderr, "vigie: no rule could be loaded from the given paths\n");
-        return 2;
-    }
+    const auto loaded = load_hunting_rules(o.rules, o.placeholders);
+    if (!loaded) return 2;
+    const sigma::RuleSet& rules = *loaded->rules;
 
     watch::WatchOptions engine_options;
     engine_options.state_dir = o.state;
