@@ -93,6 +93,26 @@ std::set<DetectionKey> detection_keys(const std::string& jsonl, bool only_detect
     return out;
 }
 
+// Every detection hunt found, and no other; the first few differences named.
+void expect_same_detections(const std::set<DetectionKey>& expected,
+                            const std::set<DetectionKey>& got) {
+    std::vector<DetectionKey> missing, extra;
+    std::set_difference(expected.begin(), expected.end(), got.begin(), got.end(),
+                        std::back_inserter(missing));
+    std::set_difference(got.begin(), got.end(), expected.begin(), expected.end(),
+                        std::back_inserter(extra));
+    auto describe = [](const std::vector<DetectionKey>& keys) {
+        std::string out;
+        for (std::size_t i = 0; i < keys.size() && i < 5; ++i) {
+            out += "\n  " + std::get<0>(keys[i]) + " record " +
+                   std::to_string(std::get<1>(keys[i])) + " rule " + std::get<2>(keys[i]);
+        }
+        return out;
+    };
+    EXPECT_TRUE(missing.empty()) << missing.size() << " missing:" << describe(missing);
+    EXPECT_TRUE(extra.empty()) << extra.size() << " extra:" << describe(extra);
+}
+
 std::string run_capture(const std::string& command) {
     std::string out;
     FILE* pipe = ::popen(command.c_str(), "r");
@@ -293,21 +313,7 @@ TEST_P(AttackSamplesThrough, EachInputGivesHuntsDetections) {
     wait_until([&] { return detection_keys(read_file(alerts)).size() >= expected.size(); },
                std::chrono::seconds(20));
     const std::set<DetectionKey> got = detection_keys(read_file(alerts));
-    std::vector<DetectionKey> missing, extra;
-    std::set_difference(expected.begin(), expected.end(), got.begin(), got.end(),
-                        std::back_inserter(missing));
-    std::set_difference(got.begin(), got.end(), expected.begin(), expected.end(),
-                        std::back_inserter(extra));
-    auto describe = [](const std::vector<DetectionKey>& keys) {
-        std::string out;
-        for (std::size_t i = 0; i < keys.size() && i < 5; ++i) {
-            out += "\n  " + std::get<0>(keys[i]) + " record " +
-                   std::to_string(std::get<1>(keys[i])) + " rule " + std::get<2>(keys[i]);
-        }
-        return out;
-    };
-    EXPECT_TRUE(missing.empty()) << missing.size() << " missing:" << describe(missing);
-    EXPECT_TRUE(extra.empty()) << extra.size() << " extra:" << describe(extra);
+    expect_same_detections(expected, got);
     EXPECT_EQ(daemon.status_number("events_rejected"), 0u);
     EXPECT_EQ(read_file(alerts).find("{\"type\":\"host\""), std::string::npos)
         << "--host-alert-min none: no host alert";
@@ -560,21 +566,7 @@ TEST(WatchDaemonTest, AttackSamplesThroughAFollowedFolderGiveHuntsDetections) {
     wait_until([&] { return detection_keys(read_file(alerts)).size() >= expected.size(); },
                std::chrono::seconds(20));
     const std::set<DetectionKey> got = detection_keys(read_file(alerts));
-    std::vector<DetectionKey> missing, extra;
-    std::set_difference(expected.begin(), expected.end(), got.begin(), got.end(),
-                        std::back_inserter(missing));
-    std::set_difference(got.begin(), got.end(), expected.begin(), expected.end(),
-                        std::back_inserter(extra));
-    auto describe = [](const std::vector<DetectionKey>& keys) {
-        std::string out;
-        for (std::size_t i = 0; i < keys.size() && i < 5; ++i) {
-            out += "\n  " + std::get<0>(keys[i]) + " record " +
-                   std::to_string(std::get<1>(keys[i])) + " rule " + std::get<2>(keys[i]);
-        }
-        return out;
-    };
-    EXPECT_TRUE(missing.empty()) << missing.size() << " missing:" << describe(missing);
-    EXPECT_TRUE(extra.empty()) << extra.size() << " extra:" << describe(extra);
+    expect_same_detections(expected, got);
     EXPECT_EQ(daemon.status_number("events_processed"), total);
     std::cout << total << " events from " << kAttackSamples << ", " << got.size()
               << " distinct detections, as hunt\n";
