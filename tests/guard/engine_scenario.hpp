@@ -17,6 +17,33 @@
 
 namespace vigie::guard::testing {
 
+// A share of the kinds of documents a hospital keeps: a docx, a PDF and a CSV in turn, put
+// in the replay twin.
+inline std::map<std::string, Bytes> mixed_share(ReplaySource& source, int files) {
+    std::map<std::string, Bytes> out;
+    for (int i = 0; i < files; ++i) {
+        std::string path;
+        Bytes content;
+        switch (i % 3) {
+            case 0:
+                path = "/srv/share/Compta/facture" + std::to_string(i) + ".docx";
+                content = zip_document(i, 60000);
+                break;
+            case 1:
+                path = "/srv/share/Patients/cr" + std::to_string(i) + ".pdf";
+                content = pdf_document(i);
+                break;
+            default:
+                path = "/srv/share/RH/liste" + std::to_string(i) + ".csv";
+                content = text_bytes(20000, i);
+                break;
+        }
+        source.put(path, content);
+        out.emplace(path, std::move(content));
+    }
+    return out;
+}
+
 // Records signals instead of sending them; knows a scripted process tree.
 class RecordingControl final : public ProcessControl {
   public:

@@ -23,35 +23,9 @@ namespace {
 using namespace vigie::guard;
 using namespace vigie::guard::testing;
 
-// A share of mixed documents.
-std::map<std::string, Bytes> corpus(ReplaySource& source, int files) {
-    std::map<std::string, Bytes> out;
-    for (int i = 0; i < files; ++i) {
-        std::string path;
-        Bytes content;
-        switch (i % 3) {
-            case 0:
-                path = "/srv/share/Compta/facture" + std::to_string(i) + ".docx";
-                content = zip_document(i, 60000);
-                break;
-            case 1:
-                path = "/srv/share/Patients/cr" + std::to_string(i) + ".pdf";
-                content = pdf_document(i);
-                break;
-            default:
-                path = "/srv/share/RH/liste" + std::to_string(i) + ".csv";
-                content = text_bytes(20000, i);
-                break;
-        }
-        source.put(path, content);
-        out.emplace(path, std::move(content));
-    }
-    return out;
-}
-
 TEST(GuardEngine, InPlaceEncryptionIsStoppedWithinThreeFiles) {
     Scenario run;
-    const auto files = corpus(run.source, 30);
+    const auto files = mixed_share(run.source, 30);
     run.source.add_process(process(4242, 4242));
     std::uint32_t seed = 1;
     for (const auto& [path, content] : files)
@@ -81,7 +55,7 @@ TEST(GuardEngine, InPlaceEncryptionIsStoppedWithinThreeFiles) {
 
 TEST(GuardEngine, WorkSplitOverChildProcessesAddsUpInTheirGroup) {
     Scenario run;
-    const auto files = corpus(run.source, 24);
+    const auto files = mixed_share(run.source, 24);
     // Eight workers forked by one parent: one job. Each encrypts 3 files.
     run.source.add_process(process(500, 500));
     for (int w = 0; w < 8; ++w) {
@@ -105,7 +79,7 @@ TEST(GuardEngine, WorkSplitOverChildProcessesAddsUpInTheirGroup) {
 
 TEST(GuardEngine, UnrelatedProcessesOfOneUserAddUpInTheUser) {
     Scenario run;
-    const auto files = corpus(run.source, 24);
+    const auto files = mixed_share(run.source, 24);
     // Each worker in its own session and group (setsid): only the user ties them together.
     int i = 0;
     for (const auto& [path, content] : files) {
@@ -129,7 +103,7 @@ TEST(GuardEngine, UnrelatedProcessesOfOneUserAddUpInTheUser) {
 
 TEST(GuardEngine, EncryptedCopyThenDeleteOfTheOriginal) {
     Scenario run;
-    const auto files = corpus(run.source, 12);
+    const auto files = mixed_share(run.source, 12);
     run.source.add_process(process(900, 900));
     int i = 0;
     for (const auto& [path, content] : files) {
@@ -148,7 +122,7 @@ TEST(GuardEngine, EncryptedCopyThenDeleteOfTheOriginal) {
 
 TEST(GuardEngine, RenameThenOverwriteAndClopNotes) {
     Scenario run;
-    const auto files = corpus(run.source, 12);
+    const auto files = mixed_share(run.source, 12);
     run.source.add_process(process(901, 901));
     int i = 0;
     for (const auto& [path, content] : files) {
@@ -171,7 +145,7 @@ TEST(GuardEngine, RenameThenOverwriteAndClopNotes) {
 TEST(GuardEngine, IntermittentAndHeaderKeepingEncryption) {
     for (const bool keep_header_intact : {false, true}) {
         Scenario run;
-        const auto files = corpus(run.source, 18);
+        const auto files = mixed_share(run.source, 18);
         run.source.add_process(process(902, 902));
         int i = 0;
         for (const auto& [path, content] : files) {
@@ -189,7 +163,7 @@ TEST(GuardEngine, IntermittentAndHeaderKeepingEncryption) {
 
 TEST(GuardEngine, Base64OutputIsSeenDespiteItsLowEntropy) {
     Scenario run;
-    const auto files = corpus(run.source, 18);
+    const auto files = mixed_share(run.source, 18);
     run.source.add_process(process(903, 903));
     int i = 0;
     for (const auto& [path, content] : files)
@@ -202,7 +176,7 @@ TEST(GuardEngine, Base64OutputIsSeenDespiteItsLowEntropy) {
 
 TEST(GuardEngine, BenignWorkRaisesNothing) {
     Scenario run;
-    const auto files = corpus(run.source, 30);
+    const auto files = mixed_share(run.source, 30);
     run.source.add_process(process(1000, 1000, 1000, "/usr/bin/soffice"));
     run.source.add_process(process(1001, 1001, 1000, "/usr/bin/zstd"));
     run.source.add_process(process(1002, 1002, 1000, "/usr/bin/gpg"));
@@ -242,7 +216,7 @@ TEST(GuardEngine, BenignWorkRaisesNothing) {
 
 TEST(GuardEngine, WritingADecoyIsEvidenceReadingOneIsNot) {
     Scenario run;
-    const auto files = corpus(run.source, 6);
+    const auto files = mixed_share(run.source, 6);
     const std::string decoy = "/srv/share/Compta/.Inventaire-materiel-2019.pdf";
     run.config.decoys = {decoy};
     run.source.put(decoy, pdf_document(1));
@@ -259,7 +233,7 @@ TEST(GuardEngine, WritingADecoyIsEvidenceReadingOneIsNot) {
 TEST(GuardEngine, DryRunAlertsButNeitherSignalsNorDenies) {
     Scenario run;
     run.config.dry_run = true;
-    const auto files = corpus(run.source, 12);
+    const auto files = mixed_share(run.source, 12);
     run.source.add_process(process(950, 950));
     int i = 0;
     for (const auto& [path, content] : files)
@@ -274,7 +248,7 @@ TEST(GuardEngine, DryRunAlertsButNeitherSignalsNorDenies) {
 
 TEST(GuardEngine, TrustedProgramsAreNotScored) {
     Scenario run;
-    const auto files = corpus(run.source, 12);
+    const auto files = mixed_share(run.source, 12);
     run.source.add_process(process(960, 960, 0, "/opt/backup/bin/agent"));
     int i = 0;
     for (const auto& [path, content] : files)
@@ -287,7 +261,7 @@ TEST(GuardEngine, TrustedProgramsAreNotScored) {
 
 TEST(GuardEngine, OverflowIsReportedAndTheTreesWatchedAgain) {
     Scenario run;
-    corpus(run.source, 3);
+    mixed_share(run.source, 3);
     run.source.overflow();
     run.go();
     ASSERT_EQ(run.alerts.alerts.size(), 1u);
@@ -314,7 +288,7 @@ TEST(GuardReplay, ARecordedStreamGivesTheSameDecisions) {
     std::size_t first_alert_files = 0;
     {
         Scenario run;
-        const auto files = corpus(run.source, 12);
+        const auto files = mixed_share(run.source, 12);
         run.source.add_process(process(980, 980));
         int i = 0;
         for (const auto& [path, content] : files)

@@ -17,32 +17,6 @@ namespace {
 using namespace vigie::guard;
 using namespace vigie::guard::testing;
 
-// Documents of the kinds a share holds: a docx, a PDF and a CSV in turn.
-std::map<std::string, Bytes> documents(ReplaySource& source, int files) {
-    std::map<std::string, Bytes> out;
-    for (int i = 0; i < files; ++i) {
-        std::string path;
-        Bytes content;
-        switch (i % 3) {
-            case 0:
-                path = "/srv/share/Compta/facture" + std::to_string(i) + ".docx";
-                content = zip_document(i, 60000);
-                break;
-            case 1:
-                path = "/srv/share/Patients/cr" + std::to_string(i) + ".pdf";
-                content = pdf_document(i);
-                break;
-            default:
-                path = "/srv/share/RH/liste" + std::to_string(i) + ".csv";
-                content = text_bytes(20000, i);
-                break;
-        }
-        source.put(path, content);
-        out.emplace(path, std::move(content));
-    }
-    return out;
-}
-
 std::string temp_of(const std::string& path, int i) {
     const auto slash = path.rfind('/');
     std::string temp = path.substr(0, slash + 1);
@@ -70,7 +44,7 @@ bool any_reason(const Alert& alert, std::string_view key, std::string_view text)
 // Half the closes reach the guard after their rename (two fanotify queues).
 TEST(GuardReplacement, RandomBytesRenamedOverDocumentsAreStoppedWithinThreeFiles) {
     Scenario run;
-    const auto files = documents(run.source, 30);
+    const auto files = mixed_share(run.source, 30);
     run.source.add_process(process(4242, 4242));
     int i = 0;
     for (const auto& [path, content] : files) {
@@ -92,7 +66,7 @@ TEST(GuardReplacement, RandomBytesRenamedOverDocumentsAreStoppedWithinThreeFiles
 
 TEST(GuardReplacement, Base64RenamedOverDocumentsIsStoppedWithinThreeFiles) {
     Scenario run;
-    const auto files = documents(run.source, 30);
+    const auto files = mixed_share(run.source, 30);
     run.source.add_process(process(4343, 4343));
     int i = 0;
     for (const auto& [path, content] : files) {
@@ -141,7 +115,7 @@ TEST(GuardReplacement, TextReplacedByRandomOrBase64IsEvidence) {
 // also an old file moved over another of another kind, which is no rewrite.
 TEST(GuardReplacement, BenignSavesByRenameRaiseNothing) {
     Scenario run;
-    const auto files = documents(run.source, 30);
+    const auto files = mixed_share(run.source, 30);
     run.source.add_process(process(1000, 1000, 1000, "/usr/bin/soffice"));
     run.source.add_process(process(1001, 1001, 1000, "/usr/bin/mv"));
     int i = 0;
@@ -174,7 +148,7 @@ TEST(GuardReplacement, BenignSavesByRenameRaiseNothing) {
 // then the rename onto the freed name: the same replacement.
 TEST(GuardReplacement, DeleteThenRenameOntoTheFreedNameIsAReplacement) {
     Scenario run;
-    const auto files = documents(run.source, 30);
+    const auto files = mixed_share(run.source, 30);
     run.source.add_process(process(4646, 4646));
     int i = 0;
     for (const auto& [path, content] : files) {
