@@ -1,6 +1,7 @@
 #include "watch/state_store.hpp"
 
 #include <sys/stat.h>
+#define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack
 #include <xxhash.h>
 
 #include <cerrno>
@@ -108,29 +109,27 @@ std::string state_db_path(const std::string& dir) {
 }
 
 std::uint64_t detection_identity(const StoredDetection& d) {
-    XXH3_state_t* state = XXH3_createState();
-    XXH3_64bits_reset(state);
+    XXH3_state_t state;  // on the stack: one per detection, on the commit thread
+    XXH3_64bits_reset(&state);
     auto add = [&](std::string_view s) {
         const std::uint64_t size = s.size();
-        XXH3_64bits_update(state, &size, sizeof size);
-        XXH3_64bits_update(state, s.data(), s.size());
+        XXH3_64bits_update(&state, &size, sizeof size);
+        XXH3_64bits_update(&state, s.data(), s.size());
     };
     add(d.computer);
     add(d.channel);
     add(d.rule_key);
-    XXH3_64bits_update(state, &d.record_id, sizeof d.record_id);
+    XXH3_64bits_update(&state, &d.record_id, sizeof d.record_id);
     // Without a record id, events of one computer and channel differ only by what they say.
     if (d.record_id == 0) {
-        XXH3_64bits_update(state, &d.timestamp, sizeof d.timestamp);
-        XXH3_64bits_update(state, &d.event_id, sizeof d.event_id);
+        XXH3_64bits_update(&state, &d.timestamp, sizeof d.timestamp);
+        XXH3_64bits_update(&state, &d.event_id, sizeof d.event_id);
         for (const auto& [name, value] : d.fields) {
             add(name);
             add(value);
         }
     }
-    const std::uint64_t hash = XXH3_64bits_digest(state);
-    XXH3_freeState(state);
-    return hash;
+    return XXH3_64bits_digest(&state);
 }
 
 core::Result<StateStore> StateStore::open(const std::string& dir, std::string_view synchronous) {

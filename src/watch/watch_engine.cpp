@@ -171,7 +171,8 @@ core::Result<void> WatchEngine::rebuild() {
     }
     released_ = std::max<core::FileTimeTicks>(released_, watermark);
     newest_event_ = std::max(newest_event_, released_);
-    if (auto r = raise_host_alerts(); !r) return r;
+    auto picture = std::make_shared<const hunt::HostPicture>(hosts_.finish());
+    if (auto r = raise_host_alerts(*picture); !r) return r;
     if (auto r = store_.set_number("watermark", static_cast<std::int64_t>(released_)); !r) return r;
     if (auto r = store_.commit(); !r) return r;
     {
@@ -181,7 +182,7 @@ core::Result<void> WatchEngine::rebuild() {
         status_.watermark = released_;
         status_.pending_correlation = pending_.size();
     }
-    publish_picture();
+    publish_picture(std::move(picture));
     return {};
 }
 
@@ -336,8 +337,11 @@ core::Result<void> WatchEngine::commit(std::vector<MatchedBatch>& batches, bool 
         if (auto r = handle(c, true); !r) return fail(r.error());
     }
     from_correlator_.clear();
+    // The picture is worked out once per commit: for the host alerts, then for the readers.
+    std::shared_ptr<const hunt::HostPicture> picture;
     if (hosts_changed_) {
-        if (auto r = raise_host_alerts(); !r) return fail(r.error());
+        picture = std::make_shared<const hunt::HostPicture>(hosts_.finish());
+        if (auto r = raise_host_alerts(*picture); !r) return fail(r.error());
     }
     if (auto r = store_.set_number("watermark", static_cast<std::int64_t>(released_)); !r)
         return fail(r.error());
@@ -364,7 +368,7 @@ core::Result<void> WatchEngine::commit(std::vector<MatchedBatch>& batches, bool 
                                  .count();
         }
     }
-    if (hosts_changed_) publish_picture();
+    if (picture) publish_picture(std::move(picture));
     hosts_changed_ = false;
     if (alerts_in_commit_ > 0 && alert_listener_) alert_listener_();
     return {};
@@ -428,8 +432,7 @@ void WatchEngine::release(core::FileTimeTicks up_to) {
     }
 }
 
-core::Result<void> WatchEngine::raise_host_alerts() {
-    const hunt::HostPicture picture = hosts_.finish();
+core::Result<void> WatchEngine::raise_host_alerts(const hunt::HostPicture& picture) {
     const std::string when = core::format_iso8601_micros(now_filetime());
     for (const hunt::HostReport& h : picture.hosts) {
         const std::string key = hunt::host_key(h.host);
@@ -459,8 +462,7 @@ core::Result<void> WatchEngine::raise_host_alerts() {
     return {};
 }
 
-void WatchEngine::publish_picture() {
-    auto picture = std::make_shared<const hunt::HostPicture>(hosts_.finish());
+void WatchEngine::publish_picture(std::shared_ptr<const hunt::HostPicture> picture) {
     std::lock_guard lock(status_mutex_);
     picture_ = std::move(picture);
 }

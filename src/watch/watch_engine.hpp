@@ -163,8 +163,8 @@ class WatchEngine {
     core::Result<void> commit(std::vector<MatchedBatch>& batches, bool release_all);
     core::Result<void> handle(hunt::Detection& d, bool from_correlator);
     void release(core::FileTimeTicks up_to);
-    core::Result<void> raise_host_alerts();
-    void publish_picture();
+    core::Result<void> raise_host_alerts(const hunt::HostPicture& picture);
+    void publish_picture(std::shared_ptr<const hunt::HostPicture> picture);
     std::string origin_name(std::uint32_t origin) const;
     void note_reject(std::uint32_t input, std::uint32_t origin, std::size_t item,
                      const core::Error& e, std::string_view text);
