@@ -93,6 +93,17 @@ core::Result<std::int64_t> read_number(SqliteDb& db, std::string_view name, std:
     return *row ? q->column_int(0) : fallback;
 }
 
+core::Result<std::optional<InputPosition>> read_position(SqliteDb& db, std::string_view key) {
+    auto q = db.prepare("SELECT fingerprint, offset FROM positions WHERE key = ?");
+    if (!q) return q.error();
+    q->bind(1, key);
+    auto row = q->step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<InputPosition>{};
+    return std::optional<InputPosition>(
+        InputPosition{std::string(key), std::string(q->column_text(0)), q->column_int(1)});
+}
+
 core::Result<void> write_number(SqliteDb& db, std::string_view name, std::int64_t value) {
     auto q = db.prepare(
         "INSERT INTO numbers(name, value) VALUES (?, ?) "
@@ -223,14 +234,7 @@ core::Result<void> StateStore::set_number(std::string_view name, std::int64_t va
 }
 
 core::Result<std::optional<InputPosition>> StateStore::position(std::string_view key) {
-    auto q = db_.prepare("SELECT fingerprint, offset FROM positions WHERE key = ?");
-    if (!q) return q.error();
-    q->bind(1, key);
-    auto row = q->step();
-    if (!row) return row.error();
-    if (!*row) return std::optional<InputPosition>{};
-    return std::optional<InputPosition>(
-        InputPosition{std::string(key), std::string(q->column_text(0)), q->column_int(1)});
+    return read_position(db_, key);
 }
 
 core::Result<std::map<std::string, int>> StateStore::host_urgencies() {
@@ -298,6 +302,10 @@ core::Result<void> StateReader::alerts_after(
 
 core::Result<std::int64_t> StateReader::number(std::string_view name, std::int64_t fallback) {
     return read_number(db_, name, fallback);
+}
+
+core::Result<std::optional<InputPosition>> StateReader::position(std::string_view key) {
+    return read_position(db_, key);
 }
 
 core::Result<void> StateReader::prune_alerts(std::int64_t up_to) {

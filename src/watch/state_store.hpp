@@ -102,6 +102,7 @@ class StateReader {
         const std::function<void(std::int64_t, std::string_view)>& visit);
     core::Result<std::int64_t> number(std::string_view name, std::int64_t fallback);
     core::Result<void> set_number(std::string_view name, std::int64_t value);
+    core::Result<std::optional<InputPosition>> position(std::string_view key);
     /// Forgets the alerts up to sequence number `up_to` (delivered ones).
     core::Result<void> prune_alerts(std::int64_t up_to);
 

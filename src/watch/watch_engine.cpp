@@ -482,16 +482,9 @@ EngineStatus WatchEngine::status() const {
 
 core::Result<std::optional<InputPosition>> WatchEngine::saved_position(const std::string& key) {
     // Read through a connection of its own: the commit thread owns store_.
-    auto db = SqliteDb::open(state_db_path(options_.state_dir));
-    if (!db) return db.error();
-    auto q = db->prepare("SELECT fingerprint, offset FROM positions WHERE key = ?");
-    if (!q) return q.error();
-    q->bind(1, key);
-    auto row = q->step();
-    if (!row) return row.error();
-    if (!*row) return std::optional<InputPosition>{};
-    return std::optional<InputPosition>(
-        InputPosition{key, std::string(q->column_text(0)), q->column_int(1)});
+    auto reader = StateReader::open(options_.state_dir);
+    if (!reader) return reader.error();
+    return reader->position(key);
 }
 
 void WatchEngine::note_reject(std::uint32_t input, std::uint32_t origin, std::size_t item,
