@@ -108,23 +108,7 @@ std::size_t find_event_start(std::string_view text, std::size_t from) {
 }
 
 void FollowWorker::log(std::string line) {
-    if (!log_) return;
-    const auto now = Clock::now();
-    if (now - state_.log_window >= std::chrono::minutes(1)) {
-        if (state_.logs_suppressed > 0) {
-            log_(fmt::format("watch: {}: {} more problems not logged in the last minute",
-                             counters_.name, state_.logs_suppressed));
-        }
-        state_.log_window = now;
-        state_.logs_in_window = 0;
-        state_.logs_suppressed = 0;
-    }
-    if (state_.logs_in_window < kLogLinesPerMinute) {
-        ++state_.logs_in_window;
-        log_(line);
-    } else {
-        ++state_.logs_suppressed;
-    }
+    state_.log.write(line);
 }
 
 void FollowWorker::scan() {
@@ -536,7 +520,7 @@ FolderFollower::FolderFollower(WatchEngine& engine, FolderFollowerOptions option
     : engine_(engine),
       options_(std::move(options)),
       log_(std::move(log)),
-      state_(std::make_shared<State>()) {}
+      state_(std::make_shared<State>(log_, "problems in folder " + options_.folder)) {}
 
 FolderFollower::~FolderFollower() {
     stop();
@@ -563,7 +547,7 @@ FolderFollowerStats FolderFollower::stats() const {
 }
 
 void FolderFollower::run() {
-    FollowWorker worker(engine_, options_, log_, input_, *state_);
+    FollowWorker worker(engine_, options_, input_, *state_);
     auto next_scan = Clock::now();
     std::vector<std::shared_ptr<TrackedFile>> files;
     while (!state_->stopping) {

@@ -25,6 +25,7 @@
 #include "evtx/chunk_reader.hpp"
 #include "evtx/json_render.hpp"
 #include "watch/folder_follower.hpp"
+#include "watch/rate_limited_log.hpp"
 
 namespace vigie::watch {
 namespace follow {
@@ -34,7 +35,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kHeadBytes = 1024;
 constexpr std::size_t kMarkerBytes = 64;
-constexpr int kLogLinesPerMinute = 20;
+constexpr std::uint64_t kLogLinesPerMinute = 20;
 constexpr auto kSubmitWait = std::chrono::milliseconds(250);
 constexpr std::size_t kMinWindow = std::size_t{4} << 20;
 
@@ -126,6 +127,8 @@ struct TrackedFile {
 }  // namespace follow
 
 struct FolderFollower::State {
+    State(RateLimitedLog::Sink sink, std::string what)
+        : log(std::move(sink), follow::kLogLinesPerMinute, std::move(what)) {}
     using TrackedFile = follow::TrackedFile;
     using Wake = follow::Wake;
     std::shared_ptr<Wake> wake = std::make_shared<Wake>();
@@ -140,21 +143,17 @@ struct FolderFollower::State {
     evtx::ChunkReader chunk_reader;
     std::vector<std::uint8_t> chunk;
     std::string buffer;
-    // Bounded logging.
-    follow::Clock::time_point log_window = follow::Clock::now();
-    int logs_in_window = 0;
-    std::uint64_t logs_suppressed = 0;
+    RateLimitedLog log;  // bounded logging of the folder's problems
 };
 
 namespace follow {
 
 class FollowWorker {
   public:
-    FollowWorker(WatchEngine& engine, const FolderFollowerOptions& options,
-                 const FolderFollower::Log& log, std::uint32_t input, FolderFollower::State& state)
+    FollowWorker(WatchEngine& engine, const FolderFollowerOptions& options, std::uint32_t input,
+                 FolderFollower::State& state)
         : engine_(engine),
           options_(options),
-          log_(log),
           input_(input),
           counters_(engine.counters(input)),
           state_(state) {}
@@ -174,7 +173,6 @@ class FollowWorker {
 
     WatchEngine& engine_;
     const FolderFollowerOptions& options_;
-    const FolderFollower::Log& log_;
     std::uint32_t input_;
     InputCounters& counters_;
     FolderFollower::State& state_;

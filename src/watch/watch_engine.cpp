@@ -15,7 +15,7 @@ namespace {
 constexpr std::size_t kMaxOrigins = 100'000;
 constexpr std::size_t kMatchedQueueBatches = 64;
 constexpr std::size_t kBatchesPerCommit = 64;
-constexpr std::uint64_t kRejectLogsPerMinute = 20;
+constexpr std::uint64_t kRejectLogsPerMinute = 20;  // lines about rejected events
 // Event times beyond the clock by more than this do not move the watermark further.
 constexpr core::FileTimeTicks kClockTolerance = 600 * core::kTicksPerSecond;
 
@@ -72,7 +72,8 @@ WatchEngine::WatchEngine(const sigma::RuleSet& rules, WatchOptions options, Stat
       queue_(options_.queue_bytes),
       matched_(kMatchedQueueBatches),
       correlator_(std::make_unique<hunt::Correlator>(rules)),
-      picture_(std::make_shared<hunt::HostPicture>()) {
+      picture_(std::make_shared<hunt::HostPicture>()),
+      reject_log_(options_.log, kRejectLogsPerMinute, "rejected events") {
     origins_.push_back("-");
 }
 
@@ -489,26 +490,10 @@ core::Result<std::optional<InputPosition>> WatchEngine::saved_position(const std
 
 void WatchEngine::note_reject(std::uint32_t input, std::uint32_t origin, std::size_t item,
                               const core::Error& e, std::string_view text) {
-    if (!options_.log) return;
-    std::lock_guard lock(reject_log_mutex_);
-    const auto now = Clock::now();
-    if (now - reject_log_window_ >= std::chrono::minutes(1)) {
-        if (reject_logs_suppressed_ > 0) {
-            options_.log(
-                fmt::format("watch: {} more rejected events not logged", reject_logs_suppressed_));
-        }
-        reject_log_window_ = now;
-        reject_logs_in_window_ = 0;
-        reject_logs_suppressed_ = 0;
-    }
-    if (reject_logs_in_window_ >= kRejectLogsPerMinute) {
-        ++reject_logs_suppressed_;
-        return;
-    }
-    ++reject_logs_in_window_;
-    options_.log(fmt::format("watch: {} from {}: event {} of a batch rejected: {} ({} bytes: {})",
-                             inputs_[input]->name, origin_name(origin), item, e.message,
-                             text.size(), printable_prefix(text, 80)));
+    if (!reject_log_.enabled()) return;
+    reject_log_.write(fmt::format(
+        "watch: {} from {}: event {} of a batch rejected: {} ({} bytes: {})", inputs_[input]->name,
+        origin_name(origin), item, e.message, text.size(), printable_prefix(text, 80)));
 }
 
 }  // namespace vigie::watch

@@ -50,6 +50,7 @@
 #include "watch/bounded_queue.hpp"
 #include "watch/event_batch.hpp"
 #include "watch/input_counters.hpp"
+#include "watch/rate_limited_log.hpp"
 #include "watch/state_store.hpp"
 
 namespace vigie::watch {
@@ -211,11 +212,7 @@ class WatchEngine {
     std::shared_ptr<const hunt::HostPicture> picture_;
     std::function<void()> alert_listener_;
 
-    // Bounded logging of rejects: per minute at most kRejectLogsPerMinute lines.
-    std::mutex reject_log_mutex_;
-    Clock::time_point reject_log_window_ = Clock::now();
-    std::uint64_t reject_logs_in_window_ = 0;
-    std::uint64_t reject_logs_suppressed_ = 0;
+    RateLimitedLog reject_log_;
 };
 
 }  // namespace vigie::watch
