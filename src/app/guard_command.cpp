@@ -227,6 +227,16 @@ int run_guard_command(const GuardCommandOptions& given) {
         fmt::print(stderr, "vigie guard: {}\n", source.error().to_string());
         return 2;
     }
+    if (journal) {
+        // The journal's links are the protected files themselves: the guard reads them
+        // through a view of its own that raises no event (or it would wait for itself).
+        auto quiet = (*source)->quiet_directory(o.journal);
+        if (!quiet) {
+            fmt::print(stderr, "vigie guard: {}\n", quiet.error().to_string());
+            return 2;
+        }
+        journal->use_quiet_directory(*quiet);
+    }
     guard::EventSource* events = source->get();
     std::unique_ptr<guard::RecordingSource> recorder;
     if (!o.record.empty()) {
@@ -243,9 +253,11 @@ int run_guard_command(const GuardCommandOptions& given) {
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
     fmt::print(stderr,
-               "vigie guard: watching {} directories under {} ({} decoys){}; alerts to {}\n",
-               (*source)->watched_directories(), fmt::join(config.protected_roots, ", "),
-               config.decoys.size(), config.dry_run ? " (dry run: alerts only)" : "", o.alerts);
+               "vigie guard: watching {} directories and {} files under {} ({} decoys){}; alerts "
+               "to {}\n",
+               (*source)->watched_directories(), (*source)->watched_files(),
+               fmt::join(config.protected_roots, ", "), config.decoys.size(),
+               config.dry_run ? " (dry run: alerts only)" : "", o.alerts);
     if (!o.ready_file.empty()) std::ofstream(o.ready_file) << ::getpid() << '\n';
     // The journal's limits, between batches: contained actors' entries are kept longest.
     auto housekeeping = [&] {

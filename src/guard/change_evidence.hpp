@@ -52,6 +52,10 @@ struct EvidenceWeights {
     int ransom_note = 50;           ///< a ransom note appeared
     int decoy_written = 60;         ///< a decoy file was written (no user ever opens one)
     int decoy_moved = 25;           ///< a decoy was renamed or deleted (a mass move may do it)
+    /// Per file moved out of the protected trees by rename (a folder: per file in it, up to
+    /// ten): one is nothing, many are a tree being taken away to be
+    /// changed where a guard that watched paths would not look.
+    int moved_out = 4;
 };
 
 ChangeEvidence assess_change(const FileSnapshot& before, const FileSnapshot& after,

@@ -64,6 +64,9 @@ constexpr std::size_t kSmallHead = 8192;
 constexpr std::size_t kSmallTail = 4096;
 // Small samples kept (read files, new files): 12 KiB each at most.
 constexpr std::size_t kSmallSamplesKept = 1024;
+// A folder moved out of the trees counts as this many files moved out at most: a user who
+// moves one large folder away is not an attack, several folders are.
+constexpr std::size_t kMovedOutFilesCounted = 10;
 
 }  // namespace
 
@@ -423,7 +426,21 @@ void Engine::on_rename(const FsEvent& e) {
     read_samples_.forget(e.old_path);
     read_samples_.forget(e.path);
     new_files_.forget(e.old_path);
-    if (actor == nullptr || e.is_directory) return;
+    if (actor == nullptr) return;
+    // Out of the trees, the files are still watched (their inodes are), and the journal
+    // knows where they went; but a tree emptied by renames is itself a sign.
+    if (!e.old_path.empty() && !root_of(e.old_path).empty() && root_of(e.path).empty()) {
+        const std::size_t files =
+            e.is_directory ? source_.changed_since(e.path, 0, kMovedOutFilesCounted).size() : 1;
+        if (files > 0)
+            add_evidence(*actor, e.old_path,
+                         {{"moved_out",
+                           fmt::format("moved out of the protected tree to {} ({} file{})", e.path,
+                                       files, files == 1 ? "" : "s"),
+                           config_.weights.moved_out * static_cast<int>(files)}},
+                         e);
+    }
+    if (e.is_directory) return;
     actor->rename_file(e.old_path, e.path);
     actor->touched.insert(e.path);
     if (auto copy = actor->opaque_copies.find(e.old_path); copy != actor->opaque_copies.end()) {
@@ -465,10 +482,10 @@ std::optional<FileSample> Engine::linked_sample(const std::string& path) {
 }
 
 std::optional<FileSample> Engine::sample_link(const std::string& link) {
-    auto size = Journal::linked_size(link);
+    auto size = journal_->linked_size(link);
     if (!size) return std::nullopt;
     const SampleReader read = [&](std::uint64_t offset, std::span<std::uint8_t> out) {
-        return Journal::read_linked(link, offset, out);
+        return journal_->read_linked(link, offset, out);
     };
     auto sample = take_sample(read, *size, kSmallHead, kSmallTail);
     if (!sample) {
@@ -520,7 +537,7 @@ void Engine::on_overflow() {
     const std::int64_t since = unix_ns() - std::chrono::nanoseconds(config_.window).count();
     for (const std::string& root : config_.protected_roots) {
         (void)source_.watch_directory(root);
-        for (std::string& path : source_.changed_since(root, since))
+        for (std::string& path : source_.changed_since(root, since, SIZE_MAX))
             changed.push_back(std::move(path));
     }
     Alert notice;

@@ -6,6 +6,8 @@
 // tests and for platforms without fanotify. The engine never calls the kernel itself.
 #pragma once
 
+#include <fcntl.h>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -74,10 +76,24 @@ class EventSource {
     /// start-up: fanotify marks are per inode).
     virtual core::Result<void> watch_directory(const std::string& path) = 0;
 
+    /// A descriptor of the directory `path` (O_PATH) through which the guard's own reads
+    /// raise no event: the journal's links are the protected files themselves, and a read
+    /// through them that waited for the guard's own answer would never end. The caller
+    /// closes it.
+    virtual core::Result<int> quiet_directory(const std::string& path) {
+        const int fd = ::open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            return core::fail(core::ErrorCode::kIo, "cannot open the directory",
+                              core::Location::in_file(path));
+        return fd;
+    }
+
     /// Files under `root` changed (modified or renamed) at or after `since_unix_ns`, found
-    /// without opening them: what a lost event may have hidden.
+    /// without opening them, at most `limit`: what a lost event may have hidden (and, with
+    /// 0, the files a folder holds).
     virtual std::vector<std::string> changed_since(const std::string& root,
-                                                   std::int64_t since_unix_ns) = 0;
+                                                   std::int64_t since_unix_ns,
+                                                   std::size_t limit) = 0;
 };
 
 }  // namespace vigie::guard

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <sys/fanotify.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,6 +21,11 @@ namespace {
 
 constexpr unsigned kPermissionMask = FAN_OPEN_PERM | FAN_CLOSE_WRITE | FAN_EVENT_ON_CHILD;
 constexpr unsigned kNotificationMask = FAN_CREATE | FAN_DELETE | FAN_RENAME | FAN_ONDIR;
+constexpr unsigned kFileMask = FAN_OPEN_PERM | FAN_CLOSE_WRITE;
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
 
 std::int64_t monotonic_ns() {
     timespec ts{};
@@ -97,7 +103,10 @@ core::Result<std::unique_ptr<FanotifySource>> FanotifySource::open(
                                            O_RDONLY | O_LARGEFILE | O_CLOEXEC | O_NOATIME);
     if (permission < 0) return os_error("fanotify_init (pre-content group)");
     const int notification =
-        ::fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_DFID_NAME | common, O_RDONLY | O_CLOEXEC);
+        // The target's own handle too: a rename into a folder the guard does not watch
+        // reports no new folder and name, only what moved.
+        ::fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_DFID_NAME_TARGET | common,
+                        O_RDONLY | O_CLOEXEC);
     if (notification < 0) {
         const core::Error e = os_error("fanotify_init (notification group)");
         ::close(permission);
@@ -106,6 +115,9 @@ core::Result<std::unique_ptr<FanotifySource>> FanotifySource::open(
     std::unique_ptr<FanotifySource> source(new FanotifySource(permission, notification));
     source->buffer_.resize(256 * 1024);
     for (const std::string& root : roots) {
+        // open_by_handle_at refuses an O_PATH descriptor; opened before the marks.
+        const int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0) source->root_fds_.push_back(fd);
         if (auto marked = source->watch_directory(root); !marked) return marked.error();
     }
     return source;
@@ -114,6 +126,34 @@ core::Result<std::unique_ptr<FanotifySource>> FanotifySource::open(
 FanotifySource::~FanotifySource() {
     if (permission_fd_ >= 0) ::close(permission_fd_);
     if (notification_fd_ >= 0) ::close(notification_fd_);
+    for (const int fd : root_fds_) ::close(fd);
+}
+
+void FanotifySource::mark_file(const std::string& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return;
+    if (::fanotify_mark(permission_fd_, FAN_MARK_ADD | FAN_MARK_DONT_FOLLOW, kFileMask, AT_FDCWD,
+                        path.c_str()) == 0)
+        ++marked_files_;
+}
+
+core::Result<int> FanotifySource::quiet_directory(const std::string& path) {
+    // A private copy of the mount, attached nowhere, with an ignore mark: what is opened
+    // through it raises no event in this group, though the inodes themselves are marked.
+    const int tree = static_cast<int>(
+        ::syscall(SYS_open_tree, AT_FDCWD, path.c_str(), OPEN_TREE_CLONE | O_CLOEXEC));
+    if (tree < 0) return os_error("open_tree (a private view of the journal)", path);
+    // The mount mark takes the path "." from the tree's descriptor (an O_PATH descriptor
+    // alone is refused).
+    if (::fanotify_mark(
+            permission_fd_,
+            FAN_MARK_ADD | FAN_MARK_MOUNT | FAN_MARK_IGNORED_MASK | FAN_MARK_IGNORED_SURV_MODIFY,
+            kFileMask, tree, ".") != 0) {
+        const core::Error e = os_error("fanotify_mark (the journal's private view)", path);
+        ::close(tree);
+        return e;
+    }
+    return tree;
 }
 
 core::Result<void> FanotifySource::mark(const std::string& directory) {
@@ -134,22 +174,25 @@ core::Result<void> FanotifySource::watch_directory(const std::string& path) {
     for (auto it = fs::recursive_directory_iterator(
              path, fs::directory_options::skip_permission_denied, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_directory(ec) && !it->is_symlink(ec)) {
-            // A directory removed meanwhile is no error.
+        if (it->is_symlink(ec)) continue;
+        // A directory or file removed meanwhile is no error.
+        if (it->is_directory(ec))
             (void)mark(it->path().string());
-        }
+        else if (it->is_regular_file(ec))
+            mark_file(it->path().string());
     }
     return {};
 }
 
 std::vector<std::string> FanotifySource::changed_since(const std::string& root,
-                                                       std::int64_t since_unix_ns) {
+                                                       std::int64_t since_unix_ns,
+                                                       std::size_t limit) {
     std::vector<std::string> out;
     std::error_code ec;
     namespace fs = std::filesystem;
     for (auto it = fs::recursive_directory_iterator(
              root, fs::directory_options::skip_permission_denied, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+         !ec && it != fs::recursive_directory_iterator() && out.size() < limit; it.increment(ec)) {
         struct stat st {};
         if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
         const std::int64_t changed = st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec;
@@ -160,7 +203,31 @@ std::vector<std::string> FanotifySource::changed_since(const std::string& root,
 
 std::string FanotifySource::directory_path(const std::string& handle) const {
     auto it = directories_.find(handle);
-    return it == directories_.end() ? std::string() : it->second;
+    if (it != directories_.end()) return it->second;
+    return path_of_handle(handle);
+}
+
+std::string FanotifySource::path_of_handle(const std::string& handle) const {
+    // Asked of the kernel each time (not kept: nothing tells the guard when something outside
+    // the trees moves). An O_PATH open raises no event.
+    int type = 0;
+    if (handle.size() < sizeof type || handle.size() - sizeof type > MAX_HANDLE_SZ) return {};
+    std::memcpy(&type, handle.data(), sizeof type);
+    struct {
+        file_handle header;
+        unsigned char bytes[MAX_HANDLE_SZ];
+    } h{};
+    h.header.handle_type = type;
+    h.header.handle_bytes = static_cast<unsigned>(handle.size() - sizeof type);
+    std::memcpy(h.header.f_handle, handle.data() + sizeof type, h.header.handle_bytes);
+    for (const int root : root_fds_) {
+        const int fd = ::open_by_handle_at(root, &h.header, O_PATH | O_CLOEXEC);
+        if (fd < 0) continue;
+        std::string path = fd_path(fd);
+        ::close(fd);
+        if (!path.empty() && path.front() == '/') return path;
+    }
+    return {};
 }
 
 void FanotifySource::rename_directory(const std::string& from, const std::string& to) {
@@ -210,6 +277,8 @@ void FanotifySource::drain_notifications(std::vector<FsEvent>& out) {
                 }
                 std::string old_path;
                 std::string new_path;
+                std::string target;  ///< the handle of what was created, moved or deleted
+                bool old_directory_watched = false;
                 std::size_t at = meta.metadata_len;
                 while (at + sizeof(fanotify_event_info_header) <= bytes.size()) {
                     fanotify_event_info_header header{};
@@ -220,6 +289,17 @@ void FanotifySource::drain_notifications(std::vector<FsEvent>& out) {
                     // length and type, then the handle's bytes), then the entry's name.
                     const std::size_t handle_at =
                         at + sizeof(fanotify_event_info_header) + sizeof(__kernel_fsid_t);
+                    if (type == FAN_EVENT_INFO_TYPE_FID &&
+                        handle_at + sizeof(file_handle) <= at + header.len) {
+                        file_handle handle{};
+                        std::memcpy(&handle, bytes.data() + handle_at, sizeof handle);
+                        const std::size_t bytes_at = handle_at + sizeof(file_handle);
+                        if (bytes_at + handle.handle_bytes <= at + header.len)
+                            target = handle_key(
+                                handle.handle_type,
+                                reinterpret_cast<const unsigned char*>(bytes.data() + bytes_at),
+                                handle.handle_bytes);
+                    }
                     if ((type == FAN_EVENT_INFO_TYPE_DFID_NAME ||
                          type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME ||
                          type == FAN_EVENT_INFO_TYPE_NEW_DFID_NAME) &&
@@ -232,10 +312,13 @@ void FanotifySource::drain_notifications(std::vector<FsEvent>& out) {
                             const char* name = bytes.data() + name_at;
                             const std::size_t name_length =
                                 ::strnlen(name, at + header.len - name_at);
-                            const std::string dir = directory_path(handle_key(
+                            const std::string key = handle_key(
                                 handle.handle_type,
                                 reinterpret_cast<const unsigned char*>(bytes.data() + bytes_at),
-                                handle.handle_bytes));
+                                handle.handle_bytes);
+                            if (type == FAN_EVENT_INFO_TYPE_OLD_DFID_NAME)
+                                old_directory_watched = directories_.contains(key);
+                            const std::string dir = directory_path(key);
                             const std::string path =
                                 dir.empty() ? std::string()
                                             : dir + "/" + std::string(name, name_length);
@@ -249,6 +332,25 @@ void FanotifySource::drain_notifications(std::vector<FsEvent>& out) {
                 }
                 if (meta.mask & FAN_RENAME) {
                     e.kind = FsEventKind::kRename;
+                    // Moved out to a folder the guard does not watch: where it went, from
+                    // its own handle (the files keep their marks; the journal must know).
+                    if (new_path.empty() && !old_path.empty() && !target.empty()) {
+                        new_path = path_of_handle(target);
+                        if (!e.is_directory && !new_path.empty()) {
+                            if (moved_out_.size() >= 65536) moved_out_.clear();
+                            moved_out_[target] = new_path;
+                        }
+                    }
+                    // Moved back in from there: the old folder and name are not reported
+                    // either, but what moved is a folder or file the guard saw leave.
+                    if (old_path.empty() && !new_path.empty() && !target.empty()) {
+                        if (auto dir = directories_.find(target); dir != directories_.end()) {
+                            old_path = dir->second;
+                        } else if (auto file = moved_out_.find(target); file != moved_out_.end()) {
+                            old_path = std::move(file->second);
+                            moved_out_.erase(file);
+                        }
+                    }
                     if (e.is_directory && !old_path.empty() && !new_path.empty())
                         rename_directory(old_path, new_path);
                 } else if (meta.mask & FAN_CREATE) {
@@ -259,6 +361,11 @@ void FanotifySource::drain_notifications(std::vector<FsEvent>& out) {
                     return;
                 }
                 if (new_path.empty()) return;  // a directory the guard does not know
+                // A new file, or one moved in from outside the trees: its inode is marked
+                // like the others (a file moved within the trees is marked already).
+                if (!e.is_directory &&
+                    (meta.mask & FAN_CREATE || (meta.mask & FAN_RENAME && !old_directory_watched)))
+                    mark_file(new_path);
                 e.path = std::move(new_path);
                 e.old_path = std::move(old_path);
                 out.push_back(std::move(e));

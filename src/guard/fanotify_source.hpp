@@ -1,12 +1,19 @@
 // guard/fanotify_source.hpp - file events from the Linux kernel's fanotify.
 //
-// Two groups watch every directory of the protected trees (inode marks, so nothing outside
-// them reaches the guard):
+// Two groups watch the protected trees through inode marks:
 //  - a pre-content group for opens (permission events: the opener waits for the answer) and
 //    closes after writing; both carry a descriptor the guard reads the file through, opened
-//    by the kernel so that reading it raises no event;
+//    by the kernel so that reading it raises no event. Every directory of the trees is
+//    marked (for the files created in them) and so is every file: a mark belongs to the
+//    inode, not to a path, so the file is seen whatever name it is opened by (a hard link
+//    made elsewhere, its folder moved out of the tree, /proc/PID/fd, another mount of the
+//    filesystem, a file handle). The rest of the filesystem raises nothing: its users pay
+//    nothing for the guard. (A filesystem-wide mark would see the same opens, but every open
+//    of every other file would then wait for the guard's answer.) The price is kernel
+//    memory: a marked inode stays cached while the guard runs, about a kilobyte per file;
 //  - a notification group with directory file handles and names (FAN_REPORT_DFID_NAME) for
-//    creates, deletes and renames, which the pre-content class cannot report.
+//    creates, deletes and renames, which the pre-content class cannot report. A folder
+//    moved out of a tree keeps its marks; its new place is found from its file handle.
 // The notification group is drained before the permission group each round, so the name
 // changes a process made before an open it now waits in are known when the open is answered.
 // Both queues are unlimited; an overflow is still reported as an event if one happens.
@@ -43,23 +50,35 @@ class FanotifySource final : public EventSource {
     std::optional<ProcessInfo> process(std::int32_t pid) override;
     core::Result<SmbSessionDetails> smb_session(std::int32_t worker) override;
     core::Result<void> watch_directory(const std::string& path) override;
-    std::vector<std::string> changed_since(const std::string& root,
-                                           std::int64_t since_unix_ns) override;
+    core::Result<int> quiet_directory(const std::string& path) override;
+    std::vector<std::string> changed_since(const std::string& root, std::int64_t since_unix_ns,
+                                           std::size_t limit) override;
 
     std::size_t watched_directories() const noexcept { return directories_.size(); }
+    std::size_t watched_files() const noexcept { return marked_files_; }
 
   private:
     FanotifySource(int permission_fd, int notification_fd)
         : permission_fd_(permission_fd), notification_fd_(notification_fd) {}
     core::Result<void> mark(const std::string& directory);
+    /// Marks one file's inode (a regular file; anything else is left alone).
+    void mark_file(const std::string& path);
     void drain_notifications(std::vector<FsEvent>& out);
     void drain_permissions(std::vector<FsEvent>& out);
+    /// The path of a directory from its file handle: a watched one from the map, any other
+    /// (a folder outside the trees that something was moved to or from) from the kernel.
     std::string directory_path(const std::string& handle) const;
+    /// The path of anything on a protected filesystem from its file handle ("" if gone).
+    std::string path_of_handle(const std::string& handle) const;
     void rename_directory(const std::string& from, const std::string& to);
 
     int permission_fd_ = -1;
     int notification_fd_ = -1;
     std::map<std::string, std::string> directories_;  ///< file handle bytes -> path
+    /// Files renamed out of the trees, by handle: where they went, for when they come back.
+    std::map<std::string, std::string> moved_out_;
+    std::vector<int> root_fds_;  ///< one per protected root: resolves other file handles
+    std::size_t marked_files_ = 0;
     std::vector<char> buffer_;
 };
 

@@ -59,6 +59,7 @@ core::Result<std::unique_ptr<Journal>> Journal::open(JournalOptions options) {
 }
 
 Journal::~Journal() {
+    if (quiet_fd_ >= 0) ::close(quiet_fd_);
     if (log_fd_ < 0) return;
     flush();
     ::close(log_fd_);
@@ -98,7 +99,12 @@ std::string Journal::link_of(const std::string& path) const {
     return ::access(link.c_str(), F_OK) == 0 ? link : std::string();
 }
 
-core::Result<std::uint64_t> Journal::linked_size(const std::string& link) {
+void Journal::use_quiet_directory(int fd) {
+    if (quiet_fd_ >= 0) ::close(quiet_fd_);
+    quiet_fd_ = fd;
+}
+
+core::Result<std::uint64_t> Journal::linked_size(const std::string& link) const {
     struct stat st {};
     if (::lstat(link.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
         return io_error("cannot stat a journal link", link);
@@ -106,8 +112,12 @@ core::Result<std::uint64_t> Journal::linked_size(const std::string& link) {
 }
 
 core::Result<std::size_t> Journal::read_linked(const std::string& link, std::uint64_t offset,
-                                               std::span<std::uint8_t> out) {
-    const int fd = ::open(link.c_str(), O_RDONLY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC);
+                                               std::span<std::uint8_t> out) const {
+    const std::string prefix = options_.directory + "/";
+    const int flags = O_RDONLY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC;
+    const int fd = quiet_fd_ >= 0 && link.starts_with(prefix)
+                       ? ::openat(quiet_fd_, link.c_str() + prefix.size(), flags)
+                       : ::open(link.c_str(), flags);
     if (fd < 0) return io_error("cannot open a journal link", link);
     ssize_t n = 0;
     do {
@@ -120,6 +130,14 @@ core::Result<std::size_t> Journal::read_linked(const std::string& link, std::uin
         return io_error("cannot read a journal link", link);
     }
     return static_cast<std::size_t>(n);
+}
+
+std::string Journal::protected_name(const std::string& path, FileId file) {
+    if (auto it = names_.find(path); it != names_.end() && it->second == file) return path;
+    for (const auto& [name, id] : names_)
+        if (id == file) return name;
+    names_[path] = file;
+    return path;
 }
 
 void Journal::link_file(const std::string& path) {
@@ -216,7 +234,7 @@ core::Result<std::string> Journal::write_blob(const Reader& read, std::uint64_t 
 core::Result<void> Journal::keep_content(const std::string& actor, const FsEvent& open,
                                          const Reader& read, const std::string& reference) {
     if (actor.empty() || !open.file.known()) return {};
-    names_[open.path] = open.file;
+    const std::string path = protected_name(open.path, open.file);
     // The journal's link to the inode: a later delete or rename-over does not lose it. Made
     // through the event's own file, not its name, which may already point elsewhere.
     const std::string& source = reference.empty() ? open.path : reference;
@@ -227,7 +245,7 @@ core::Result<void> Journal::keep_content(const std::string& actor, const FsEvent
     JournalRecord record;
     record.op = JournalOp::kContent;
     record.actor = actor;
-    record.path = open.path;
+    record.path = path;
     record.device = open.file.device;
     record.inode = open.file.inode;
     record.size = open.size;

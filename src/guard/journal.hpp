@@ -77,11 +77,14 @@ class Journal {
     /// when it has none. Asked before a rename over `path` is recorded: the link holds the
     /// replaced content, which the guard compares with the content that takes its name.
     std::string link_of(const std::string& path) const;
-    /// Reads a file of links/ (never a protected path: the guard's own reads stay outside
-    /// the marked trees), and its size.
-    static core::Result<std::uint64_t> linked_size(const std::string& link);
-    static core::Result<std::size_t> read_linked(const std::string& link, std::uint64_t offset,
-                                                 std::span<std::uint8_t> out);
+    /// Reads a file of links/, and its size. A link is the protected file itself (same
+    /// inode): the guard reads it through the descriptor given here (EventSource::
+    /// quiet_directory of the journal's directory), so that its own read raises no event it
+    /// would have to answer while waiting for it. The journal owns the descriptor.
+    void use_quiet_directory(int fd);
+    core::Result<std::uint64_t> linked_size(const std::string& link) const;
+    core::Result<std::size_t> read_linked(const std::string& link, std::uint64_t offset,
+                                          std::span<std::uint8_t> out) const;
 
     /// Records of `actor` carry this SMB client address from now on (`vigie restore --client`).
     void set_actor_client(const std::string& actor, const std::string& client) {
@@ -109,8 +112,14 @@ class Journal {
 
     JournalOptions options_;
     int log_fd_ = -1;
+    int quiet_fd_ = -1;  ///< the journal's directory, seen through a private mount
     std::uint64_t sequence_ = 0;
     bool unsynced_ = false;
+    /// The name of a protected file to record for an open of `path`: `path` itself when
+    /// it is one, else the protected name of the same inode (an open through a hard link
+    /// made outside the trees: restore must write the protected name).
+    std::string protected_name(const std::string& path, FileId file);
+
     std::map<std::string, FileId> names_;         ///< protected path -> inode
     std::map<std::string, std::string> clients_;  ///< actor -> SMB client address
     struct Version {

@@ -38,9 +38,12 @@ class RecordingSource final : public EventSource {
     core::Result<void> watch_directory(const std::string& path) override {
         return inner_.watch_directory(path);
     }
-    std::vector<std::string> changed_since(const std::string& root,
-                                           std::int64_t since_unix_ns) override {
-        return inner_.changed_since(root, since_unix_ns);
+    core::Result<int> quiet_directory(const std::string& path) override {
+        return inner_.quiet_directory(path);
+    }
+    std::vector<std::string> changed_since(const std::string& root, std::int64_t since_unix_ns,
+                                           std::size_t limit) override {
+        return inner_.changed_since(root, since_unix_ns, limit);
     }
 
   private:

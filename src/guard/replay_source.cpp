@@ -117,6 +117,47 @@ void ReplaySource::rename(std::int32_t pid, const std::string& from, const std::
     push(std::move(step));
 }
 
+void ReplaySource::move_directory(std::int32_t pid, const std::string& from,
+                                  const std::string& to) {
+    const std::string prefix = from + "/";
+    auto move_below = [&](auto& map) {
+        for (auto it = map.lower_bound(prefix); it != map.end() && it->first.starts_with(prefix);) {
+            map[to + it->first.substr(from.size())] = it->second;
+            it = map.erase(it);
+        }
+    };
+    move_below(files_);
+    move_below(inodes_);
+    Step step;
+    step.event.kind = FsEventKind::kRename;
+    step.event.is_directory = true;
+    step.event.pid = pid;
+    step.event.old_path = from;
+    step.event.path = to;
+    push(std::move(step));
+}
+
+void ReplaySource::write_via(std::int32_t pid, const std::string& seen_as, const std::string& path,
+                             Bytes content) {
+    const std::uint64_t operation = ++operations_;
+    auto before = files_.contains(path) ? files_[path] : std::make_shared<const Bytes>();
+    auto after = std::make_shared<const Bytes>(std::move(content));
+    files_[path] = after;
+    for (const auto& [kind, bytes] :
+         {std::pair{FsEventKind::kOpen, before}, std::pair{FsEventKind::kCloseWrite, after}}) {
+        Step step;
+        step.event.kind = kind;
+        step.event.pid = pid;
+        step.event.path = seen_as;
+        step.event.file = id_of(path);
+        step.event.size = bytes->size();
+        step.bytes = bytes;
+        step.operation = operation;
+        if (kind == FsEventKind::kCloseWrite) step.apply_path = path;
+        push(std::move(step));
+    }
+}
+
 void ReplaySource::replace(std::int32_t pid, const std::string& temp, const std::string& path,
                            Bytes content, bool close_after_rename) {
     if (!close_after_rename) {
@@ -197,7 +238,15 @@ core::Result<void> ReplaySource::read(std::vector<FsEvent>& out, std::chrono::mi
         ++next_;
         const std::string& path = step.apply_path;
         if (!path.empty()) applied_[path] = step.bytes;
-        if (step.event.kind == FsEventKind::kRename) {
+        if (step.event.kind == FsEventKind::kRename && step.event.is_directory) {
+            const std::string prefix = step.event.old_path + "/";
+            for (auto it = applied_.lower_bound(prefix);
+                 it != applied_.end() && it->first.starts_with(prefix);) {
+                applied_[step.event.path + it->first.substr(step.event.old_path.size())] =
+                    it->second;
+                it = applied_.erase(it);
+            }
+        } else if (step.event.kind == FsEventKind::kRename) {
             if (auto it = applied_.find(step.event.old_path); it != applied_.end()) {
                 applied_[step.event.path] = it->second;
                 applied_.erase(it);
@@ -253,11 +302,12 @@ core::Result<void> ReplaySource::watch_directory(const std::string& path) {
     return {};
 }
 
-std::vector<std::string> ReplaySource::changed_since(const std::string& root, std::int64_t) {
+std::vector<std::string> ReplaySource::changed_since(const std::string& root, std::int64_t,
+                                                     std::size_t limit) {
     // The replayed file system has no times: everything under the root may have changed.
     std::vector<std::string> out;
     for (const auto& [path, bytes] : applied_)
-        if (path.starts_with(root + "/")) out.push_back(path);
+        if (path.starts_with(root + "/") && out.size() < limit) out.push_back(path);
     return out;
 }
 

@@ -38,6 +38,12 @@ class ReplaySource final : public EventSource {
     /// `pid` opens `path` for reading only: an open event, no close-write.
     void read_only(std::int32_t pid, const std::string& path);
     void rename(std::int32_t pid, const std::string& from, const std::string& to);
+    /// `pid` moves the folder `from` (and everything below it) to `to`.
+    void move_directory(std::int32_t pid, const std::string& from, const std::string& to);
+    /// `pid` writes `content` to the existing file `path` through another name of it (a hard
+    /// link elsewhere, /proc/PID/fd): the events name `seen_as`, the inode is `path`'s.
+    void write_via(std::int32_t pid, const std::string& seen_as, const std::string& path,
+                   Bytes content);
     /// `pid` saves `content` as `path` the way editors do: written whole to the new file
     /// `temp`, then renamed over `path`. `close_after_rename`: the close reaches the guard
     /// after the rename (fanotify's two queues) and names the file by its new name.
@@ -71,8 +77,8 @@ class ReplaySource final : public EventSource {
     std::optional<ProcessInfo> process(std::int32_t pid) override;
     core::Result<SmbSessionDetails> smb_session(std::int32_t worker) override;
     core::Result<void> watch_directory(const std::string& path) override;
-    std::vector<std::string> changed_since(const std::string& root,
-                                           std::int64_t since_unix_ns) override;
+    std::vector<std::string> changed_since(const std::string& root, std::int64_t since_unix_ns,
+                                           std::size_t limit) override;
 
   private:
     struct Step {

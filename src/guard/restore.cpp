@@ -117,6 +117,47 @@ bool selected(const RestoreOptions& o, const JournalRecord& r) {
     return true;
 }
 
+// `path` is `base` or below it.
+bool at_or_below(const std::string& path, const std::string& base) {
+    return path == base || (path.starts_with(base) && path[base.size()] == '/');
+}
+
+// A round trip (X renamed to Y, later Y renamed back to X: a folder taken out of the tree,
+// changed there, brought back) leaves the names as they were. Undoing both renames would move
+// the files away and back on every run, so neither is undone: the records between them that
+// name something under Y are rewritten to where it is now, under X. A rename in between that
+// moves X, Y or a folder above them ends the search (the pair is then undone step by step).
+// Returns which records are the folded renames.
+std::vector<bool> fold_round_trips(std::vector<JournalRecord>& records) {
+    std::vector<bool> folded(records.size(), false);
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const JournalRecord& out = records[i];
+        if (out.op != JournalOp::kRename || folded[i] || out.from.empty()) continue;
+        const std::string x = out.from;
+        const std::string y = out.path;
+        std::size_t back = records.size();
+        for (std::size_t j = i + 1; j < records.size(); ++j) {
+            const JournalRecord& r = records[j];
+            if (r.op != JournalOp::kRename || folded[j]) continue;
+            if (r.from == y && r.path == x && r.directory == out.directory) {
+                back = j;
+                break;
+            }
+            const auto moves = [&](const std::string& name) {
+                return !name.empty() && (at_or_below(x, name) || at_or_below(y, name));
+            };
+            if (moves(r.from) || moves(r.path)) break;
+        }
+        if (back == records.size()) continue;
+        folded[i] = folded[back] = true;
+        for (std::size_t k = i + 1; k < back; ++k) {
+            for (std::string* name : {&records[k].path, &records[k].from})
+                if (at_or_below(*name, y)) *name = x + name->substr(y.size());
+        }
+    }
+    return folded;
+}
+
 }  // namespace
 
 std::uint64_t RestoreReport::failures() const {
@@ -132,10 +173,14 @@ core::Result<RestoreReport> restore(const RestoreOptions& o) {
     if (!journal) return journal.error();
     RestoreReport report;
     report.damaged_lines = journal->damaged_lines;
-    std::vector<const JournalRecord*> chosen;
+    std::vector<JournalRecord> picked;
     for (const JournalRecord& r : journal->records)
-        if (selected(o, r)) chosen.push_back(&r);
-    report.records = chosen.size();
+        if (selected(o, r)) picked.push_back(r);
+    report.records = picked.size();
+    const std::vector<bool> round_trips = fold_round_trips(picked);
+    std::vector<const JournalRecord*> chosen;
+    for (std::size_t i = 0; i < picked.size(); ++i)
+        if (!round_trips[i]) chosen.push_back(&picked[i]);
     // For each rename, the delete of its destination that came before it (if any).
     std::map<const JournalRecord*, const JournalRecord*> deleted_before;
     {

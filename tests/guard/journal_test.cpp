@@ -130,6 +130,37 @@ TEST_F(JournalTest, AFileReplacedByARenameComesBack) {
     EXPECT_TRUE(all_original());
 }
 
+TEST_F(JournalTest, AFolderTakenOutChangedAndBroughtBackIsRestoredInPlace) {
+    // The folder leaves the tree, its files are changed there (recorded under the outside
+    // name), it comes back; then a second folder is taken out and left there.
+    const fs::path away = base_ / "ailleurs" / "Compta";
+    fs::create_directories(away.parent_path());
+    fs::rename(tree_ / "Compta", away);
+    journal_->renamed("45-1", (tree_ / "Compta").string(), away.string(), true);
+    for (int i = 0; i < 3; ++i) {
+        const fs::path p = away / ("facture" + std::to_string(i) + ".docx");
+        before_write("45-1", p);
+        write_bytes(p, random_bytes(40000, 20 + i));
+    }
+    fs::rename(away, tree_ / "Compta");
+    journal_->renamed("45-1", away.string(), (tree_ / "Compta").string(), true);
+    // A hard link made outside: the write through it is recorded under the protected name.
+    const fs::path target = tree_ / "Compta" / "facture4.docx";
+    const fs::path other = base_ / "ailleurs" / "lien";
+    fs::create_hard_link(target, other);
+    before_write("45-1", other);
+    write_bytes(other, random_bytes(40000, 30));
+    ASSERT_FALSE(all_original());
+    const RestoreReport first = restore_actor("45-1");
+    EXPECT_EQ(first.failures(), 0u);
+    EXPECT_TRUE(all_original());
+    EXPECT_FALSE(fs::exists(away));
+    // The round trip is not undone step by step: nothing moves on a second run.
+    const RestoreReport second = restore_actor("45-1");
+    EXPECT_EQ(second.failures(), 0u);
+    EXPECT_TRUE(second.steps.empty()) << second.steps[0].path << ": " << second.steps[0].action;
+}
+
 TEST_F(JournalTest, DryRunChangesNothingAndOtherActorsAreLeftAlone) {
     const std::string a = original_.begin()->first;
     const std::string b = std::next(original_.begin())->first;
