@@ -10,125 +10,16 @@
 
 #include "core/byte_source.hpp"
 #include "evtx/binxml.hpp"
+#include "evtx/format.hpp"
 #include "evtx/support.hpp"
+#include "evtx/value_token_fixture.hpp"
 #include "evtx/writer.hpp"
 #include "evtx/xml_render.hpp"
 
 using namespace vigie;
+using namespace vigie::test::value_tokens;
 
 namespace {
-
-// Windows layout: Data1 to Data3 little-endian, Data4 as stored.
-// B22D8A5F-600C-45FE-88B8-AB70561B9DCD, the Detection ID of a Defender 1116 event.
-constexpr std::array<std::uint8_t, 16> kGuid = {0x5F, 0x8A, 0x2D, 0xB2, 0x0C, 0x60, 0xFE, 0x45,
-                                                0x88, 0xB8, 0xAB, 0x70, 0x56, 0x1B, 0x9D, 0xCD};
-// S-1-5-18 and S-1-5-21-3623811015-3361044348-30300820-1013.
-constexpr std::array<std::uint8_t, 12> kSystemSid = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};
-constexpr std::array<std::uint8_t, 28> kUserSid = {
-    0x01, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00, 0x05, 0x15, 0x00, 0x00, 0x00, 0xC7, 0xF7,
-    0xFE, 0xD7, 0x7C, 0x77, 0x55, 0xC8, 0x94, 0x5A, 0xCE, 0x01, 0xF5, 0x03, 0x00, 0x00};
-// A UInt32 value no other field holds, to find its value token in the file.
-constexpr std::uint32_t kMarker = 0xA1B2C3D4;
-
-struct Field {
-    const char* name;
-    core::Value value;
-    const char* json;  ///< as the evtx crate writes it in JSON
-    const char* xml;   ///< as it writes it in XML
-};
-
-// One field per type, with the crate's rendering: integers and booleans bare in JSON, every
-// other scalar a string; GUIDs upper-case without braces; FILETIMEs with microseconds;
-// hexadecimal integers 0x-prefixed lower-case.
-std::vector<Field> fields() {
-    const core::FileTimeTicks detection = *core::parse_iso8601("2020-12-11T12:28:42.885Z");
-    return {
-        {"Product Name", core::Value::utf8("Microsoft Defender Antivirus"),
-         R"("Microsoft Defender Antivirus")", "Microsoft Defender Antivirus"},
-        {"Int8", core::Value::int64(-5).with_width(1), "-5", "-5"},
-        {"UInt8", core::Value::uint64(200).with_width(1), "200", "200"},
-        {"Int16", core::Value::int64(-300).with_width(2), "-300", "-300"},
-        {"UInt16", core::Value::uint64(60000).with_width(2), "60000", "60000"},
-        {"Int32", core::Value::int64(-70000).with_width(4), "-70000", "-70000"},
-        {"Marker", core::Value::uint64(kMarker).with_width(4), "2712847316", "2712847316"},
-        {"Int64", core::Value::int64(-5000000000).with_width(8), "-5000000000", "-5000000000"},
-        {"UInt64", core::Value::uint64(18446744073709551615ULL).with_width(8),
-         "18446744073709551615", "18446744073709551615"},
-        {"Real32", core::Value::real32(1.5F), R"("1.5")", "1.5"},
-        {"Real64", core::Value::real64(-0.25), R"("-0.25")", "-0.25"},
-        {"Bool", core::Value::boolean(true), "true", "true"},
-        {"Detection ID", core::Value::guid(kGuid.data()),
-         R"("B22D8A5F-600C-45FE-88B8-AB70561B9DCD")", "B22D8A5F-600C-45FE-88B8-AB70561B9DCD"},
-        {"Detection Time", core::Value::filetime(detection), R"("2020-12-11T12:28:42.885000Z")",
-         "2020-12-11T12:28:42.885000Z"},
-        {"System SID", core::Value::sid(kSystemSid.data(), kSystemSid.size()), R"("S-1-5-18")",
-         "S-1-5-18"},
-        {"User SID", core::Value::sid(kUserSid.data(), kUserSid.size()),
-         R"("S-1-5-21-3623811015-3361044348-30300820-1013")",
-         "S-1-5-21-3623811015-3361044348-30300820-1013"},
-        {"HexInt32", core::Value::hex32(0x1A2B), R"("0x1a2b")", "0x1a2b"},
-        {"HexInt64", core::Value::hex64(0x8000000000000000ULL), R"("0x8000000000000000")",
-         "0x8000000000000000"},
-    };
-}
-
-// A Defender-like event: every <Data> value and the Execution attributes are value tokens.
-void build_event(core::Event& e, std::uint64_t record_id) {
-    e.clear();
-    e.record_id = record_id;
-    e.timestamp = *core::parse_iso8601("2020-12-11T12:28:44.3178756Z");
-    e.open_element("Event");
-    e.add_attribute("xmlns",
-                    core::Value::utf8("http://schemas.microsoft.com/win/2004/08/events/event"));
-    e.open_element("System");
-    e.open_element("EventID");
-    e.add_text(core::Value::uint64(1116).with_width(2));
-    e.close_element();
-    e.open_element("Execution");
-    e.add_attribute("ProcessID", core::Value::uint64(4172).with_width(4));
-    e.add_attribute("ThreadID", core::Value::uint64(3144).with_width(4));
-    e.close_element();
-    e.open_element("EventRecordID");
-    e.add_text(core::Value::uint64(record_id).with_width(8));
-    e.close_element();
-    e.close_element();
-    e.open_element("EventData");
-    for (const Field& f : fields()) {
-        e.open_element("Data");
-        e.add_attribute("Name", core::Value::utf8(f.name));
-        e.add_text(f.value);
-        e.close_element();
-    }
-    e.close_element();
-    e.close_element();
-}
-
-std::vector<std::uint8_t> fixture(bool value_tokens, int records = 3) {
-    evtx::EvtxWriter writer;
-    writer.set_value_tokens(value_tokens);
-    core::Event e;
-    for (int i = 1; i <= records; ++i) {
-        build_event(e, static_cast<std::uint64_t>(i));
-        EXPECT_TRUE(writer.add(e));
-    }
-    return writer.finish();
-}
-
-// Offset of the value token [0x05, type, value...] whose value bytes are `value`.
-std::size_t find_value_token(const std::vector<std::uint8_t>& bytes, std::uint8_t type,
-                             std::span<const std::uint8_t> value) {
-    std::vector<std::uint8_t> needle = {evtx::token::kValue, type};
-    needle.insert(needle.end(), value.begin(), value.end());
-    const auto at = std::search(bytes.begin(), bytes.end(), needle.begin(), needle.end());
-    EXPECT_NE(at, bytes.end());
-    return static_cast<std::size_t>(at - bytes.begin());
-}
-
-std::size_t find_marker(const std::vector<std::uint8_t>& bytes) {
-    std::array<std::uint8_t, 4> marker{};
-    std::memcpy(marker.data(), &kMarker, 4);
-    return find_value_token(bytes, evtx::value_type::kUInt32, marker);
-}
 
 struct Read {
     test::DumpResult dump;
@@ -212,6 +103,58 @@ TEST(ValueTokens, SystemTimeValueToken) {
     ASSERT_EQ(r.dump.json_lines.size(), 1u);
     EXPECT_TRUE(contains(r.dump.json_lines[0], R"("Detection ID":"2021-03-04T05:06:07.089000Z")"))
         << r.dump.json_lines[0];
+}
+
+TEST(ValueTokens, BinXmlValueTokenIsExpandedInPlace) {
+    // Replace the 60-byte string value token of "Product Name" by a BinXML value token of the
+    // same size: 05 21, a 16-bit byte count, then a fragment <Data>20 characters</Data> whose
+    // element name points at the chunk's name "Data" (no dependency identifier inside).
+    auto bytes = fixture(true, 1);
+    const std::u16string product = u"Microsoft Defender Antivirus";
+    std::vector<std::uint8_t> product_token = {evtx::token::kValue, evtx::value_type::kString,
+                                               static_cast<std::uint8_t>(product.size()), 0};
+    for (char16_t c : product) {
+        product_token.push_back(static_cast<std::uint8_t>(c));
+        product_token.push_back(0);
+    }
+    const auto token_at =
+        std::search(bytes.begin(), bytes.end(), product_token.begin(), product_token.end());
+    ASSERT_NE(token_at, bytes.end());
+    // A name: next offset (4), hash (2), character count (2), UTF-16 "Data", NUL.
+    const std::uint8_t data_chars[] = {4, 0, 'D', 0, 'a', 0, 't', 0, 'a', 0, 0, 0};
+    const auto name_at =
+        std::search(bytes.begin(), bytes.end(), std::begin(data_chars), std::end(data_chars));
+    ASSERT_NE(name_at, bytes.end());
+    const auto name_offset =
+        static_cast<std::uint32_t>(name_at - bytes.begin() - 6 - evtx::kFileHeaderSize);
+    const std::u16string text = u"ABCDEFGHIJKLMNOPQRST";
+    std::vector<std::uint8_t> payload = {evtx::token::kOpenStartElement};
+    const std::uint32_t element_size = 4 + 1 + 4 + 2 * 20 + 1;
+    for (int i = 0; i < 4; ++i)
+        payload.push_back(static_cast<std::uint8_t>(element_size >> (8 * i)));
+    for (int i = 0; i < 4; ++i)
+        payload.push_back(static_cast<std::uint8_t>(name_offset >> (8 * i)));
+    payload.push_back(evtx::token::kCloseStartElement);
+    payload.insert(payload.end(), {evtx::token::kValue, evtx::value_type::kString, 20, 0});
+    for (char16_t c : text) {
+        payload.push_back(static_cast<std::uint8_t>(c));
+        payload.push_back(0);
+    }
+    payload.push_back(evtx::token::kEndElement);
+    payload.push_back(evtx::token::kEof);
+    std::vector<std::uint8_t> token = {evtx::token::kValue, evtx::value_type::kBinXml,
+                                       static_cast<std::uint8_t>(payload.size()), 0};
+    token.insert(token.end(), payload.begin(), payload.end());
+    ASSERT_EQ(token.size(), product_token.size());
+    std::copy(token.begin(), token.end(), token_at);
+    const Read r = read(bytes);
+    EXPECT_EQ(r.dump.stats.records_failed, 0u);
+    EXPECT_EQ(r.dump.stats.records_partial, 0u);
+    ASSERT_EQ(r.xml.size(), 1u);
+    EXPECT_TRUE(
+        contains(r.xml[0], R"(<Data Name="Product Name"><Data>ABCDEFGHIJKLMNOPQRST</Data></Data>)"))
+        << r.xml[0];
+    EXPECT_TRUE(contains(r.xml[0], R"(<Data Name="Int8">-5</Data>)")) << r.xml[0];
 }
 
 TEST(ValueTokens, NullValueTokenIsAnEmptyValue) {
