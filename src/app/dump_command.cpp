@@ -13,12 +13,16 @@ namespace vigie::app {
 namespace {
 
 void print_stats(const std::string& path, const evtx::FileStats& s) {
-    fmt::print(stderr,
-               "{}: records {}, recovered {}, records failed {}, chunks {}, chunks skipped {}, "
-               "chunks beyond header {}, checksum failures {}\n",
-               path, s.records, s.recovered, s.records_failed, s.chunks, s.chunks_skipped,
-               s.chunks_beyond_header, s.checksum_failures);
+    fmt::print(
+        stderr,
+        "{}: records {}, recovered {}, records failed {}, chunks {}, chunks skipped {}, "
+        "chunks beyond header {}, checksum failures {}, records with constructs skipped {}\n",
+        path, s.records, s.recovered, s.records_failed, s.chunks, s.chunks_skipped,
+        s.chunks_beyond_header, s.checksum_failures, s.records_partial);
     for (const std::string& p : s.problems) fmt::print(stderr, "{}:   {}\n", path, p);
+    for (const auto& [what, count] : s.skipped_in_words()) {
+        fmt::print(stderr, "{}:   skipped {} x {}\n", path, count, what);
+    }
 }
 
 }  // namespace

@@ -91,6 +91,18 @@ class FileOutput {
     StdoutWriter stdout_;
 };
 
+void print_file_stats(const hunt::FileReport& f) {
+    fmt::print(stderr,
+               "{}: events {}, detections {}, chunks skipped {}, records failed {}, JSON objects "
+               "skipped {}, checksum failures {}, records with constructs skipped {}\n",
+               f.path, f.events, f.detections, f.chunks_skipped, f.records_failed,
+               f.objects_skipped, f.checksum_failures, f.records_partial);
+    for (const std::string& p : f.problems) fmt::print(stderr, "{}:   {}\n", f.path, p);
+    for (const auto& [what, count] : f.constructs_skipped) {
+        fmt::print(stderr, "{}:   skipped {} x {}\n", f.path, count, what);
+    }
+}
+
 }  // namespace
 
 std::string default_language() {
@@ -205,6 +217,9 @@ int run_hunt_command(const HuntCommandOptions& options) {
     }
     for (const hunt::FileReport& f : stats.files) had_error = had_error || f.error.has_value();
 
+    if (options.stats) {
+        for (const hunt::FileReport& f : stats.files) print_file_stats(f);
+    }
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!options.no_summary && (options.summary || terminal)) {

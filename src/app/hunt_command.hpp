@@ -16,6 +16,7 @@ struct HuntCommandOptions {
     std::string input_format = "auto";
     bool summary = false;  ///< force the summary (default: when stderr is a terminal)
     bool no_summary = false;
+    bool stats = false;  ///< per-file reading statistics on standard error
     bool progress = true;
     bool recover = false;
     bool hosts = false;    ///< print the per-host picture instead of the timeline

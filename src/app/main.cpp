@@ -64,6 +64,9 @@ int run(int argc, char** argv) {
     hunt_cmd->add_flag("--summary", hunt.summary,
                        "Print the summary on standard error (default on a terminal)");
     hunt_cmd->add_flag("--no-summary", hunt.no_summary, "Never print the summary");
+    hunt_cmd->add_flag("--stats", hunt.stats,
+                       "Print per-file reading statistics on standard error (records failed, "
+                       "constructs skipped)");
     hunt_cmd->add_flag("!--no-progress", hunt.progress, "No progress bar");
     hunt_cmd->add_flag("--recover", hunt.recover, "EVTX: also recover records from slack space");
     hunt_cmd->add_flag("--hosts", hunt.hosts,

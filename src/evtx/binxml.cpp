@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+
 #include "evtx/byte_reader.hpp"
 #include "evtx/chunk_context.hpp"
 
@@ -89,7 +91,112 @@ core::Result<void> read_template_instance(ChunkContext& ctx, ByteReader& r, Op& 
     return {};
 }
 
+// What a value token of a type other than string holds.
+enum class TypedValue { kRead, kTruncated, kUnsized };
+
+// Value data of a non-string value token: fixed-size types, a SID (its sub-authority count
+// gives its size) and embedded BinXML (16-bit byte count, as the Rust evtx crate reads it).
+TypedValue read_typed_value(ByteReader& r, std::uint8_t type, Op& op) {
+    std::size_t size = fixed_value_size(type);
+    if (type == value_type::kSid) {
+        if (!r.can_read(8)) return TypedValue::kTruncated;
+        size = 8 + 4 * std::size_t{r.ptr()[1]};
+    } else if (type == value_type::kBinXml) {
+        std::uint16_t bytes = 0;
+        if (!r.read(bytes)) return TypedValue::kTruncated;
+        size = bytes;
+    } else if (size == 0 && type != value_type::kNull) {
+        return TypedValue::kUnsized;
+    }
+    if (!r.can_read(size)) return TypedValue::kTruncated;
+    op.data = r.ptr();
+    op.size = static_cast<std::uint32_t>(size);
+    r.skip(size);
+    return TypedValue::kRead;
+}
+
+// A construct whose size is unknown ends what can be decoded of its fragment: the ops so far
+// stand, the skip is recorded for statistics, and the fragment ends there.
+core::Result<void> skip_rest(std::vector<Op>& out, SkipKind kind, std::uint8_t code) {
+    Op op;
+    op.code = OpCode::kSkipped;
+    op.index = static_cast<std::uint16_t>(kind);
+    op.value_type = code;
+    out.push_back(op);
+    out.push_back(Op{});
+    return {};
+}
+
 }  // namespace
+
+std::size_t fixed_value_size(std::uint8_t type) noexcept {
+    namespace vt = value_type;
+    switch (type) {
+        case vt::kInt8:
+        case vt::kUInt8:
+            return 1;
+        case vt::kInt16:
+        case vt::kUInt16:
+            return 2;
+        case vt::kInt32:
+        case vt::kUInt32:
+        case vt::kReal32:
+        case vt::kBool:
+        case vt::kHexInt32:
+            return 4;
+        case vt::kInt64:
+        case vt::kUInt64:
+        case vt::kReal64:
+        case vt::kFileTime:
+        case vt::kHexInt64:
+            return 8;
+        case vt::kGuid:
+        case vt::kSysTime:
+            return 16;
+        default:
+            return 0;
+    }
+}
+
+std::string value_type_name(std::uint8_t type) {
+    static constexpr const char* kNames[] = {
+        "Null",   "String",   "AnsiString", "Int8",   "UInt8",    "Int16",   "UInt16", "Int32",
+        "UInt32", "Int64",    "UInt64",     "Real32", "Real64",   "Bool",    "Binary", "GUID",
+        "SizeT",  "FileTime", "SysTime",    "SID",    "HexInt32", "HexInt64"};
+    const std::uint8_t base = type & ~value_type::kArrayFlag;
+    std::string name;
+    if (base < std::size(kNames)) {
+        name = kNames[base];
+    } else if (base == value_type::kEvtHandle) {
+        name = "EvtHandle";
+    } else if (base == value_type::kBinXml) {
+        name = "BinXml";
+    } else if (base == value_type::kEvtXml) {
+        name = "EvtXml";
+    } else {
+        return "unknown";
+    }
+    return (type & value_type::kArrayFlag) ? "array of " + name : name;
+}
+
+std::string describe_skip(std::uint16_t packed) {
+    const auto code = static_cast<std::uint8_t>(packed & 0xFF);
+    switch (static_cast<SkipKind>(packed >> 8)) {
+        case SkipKind::kUnknownToken:
+            return fmt::format("unknown BinXML token 0x{:02x} (rest of its fragment)", code);
+        case SkipKind::kUnsizedValueToken:
+            return fmt::format(
+                "value token of type 0x{:02x} ({}), which has no size of its own "
+                "(rest of its fragment)",
+                code, value_type_name(code));
+        case SkipKind::kBinXmlInAttribute:
+            return "BinXML value inside an attribute";
+        case SkipKind::kUnreadableSubstitution:
+            return fmt::format("substitution value of type 0x{:02x} ({}) that cannot be read", code,
+                               value_type_name(code));
+    }
+    return fmt::format("skipped construct 0x{:04x}", packed);
+}
 
 core::Result<void> decode_fragment(ChunkContext& ctx, std::size_t begin, std::size_t end,
                                    bool in_substitution, std::vector<Op>& out) {
@@ -134,10 +241,19 @@ core::Result<void> decode_fragment(ChunkContext& ctx, std::size_t begin, std::si
             case token::kValue: {
                 std::uint8_t type = 0;
                 if (!r.read(type)) return truncated(at, "value");
-                if (type != value_type::kString)
-                    return corrupt(at, "value token that is not a string");
-                if (!read_counted_utf16(r, op)) return truncated(at, "value text");
-                op.code = OpCode::kText;
+                if (type == value_type::kString) {
+                    if (!read_counted_utf16(r, op)) return truncated(at, "value text");
+                    op.code = OpCode::kText;
+                    break;
+                }
+                const TypedValue typed = read_typed_value(r, type, op);
+                if (typed == TypedValue::kTruncated) return truncated(at, "value");
+                if (typed == TypedValue::kUnsized) {
+                    if (ctx.recovering()) return corrupt(at, "value token with no size");
+                    return skip_rest(out, SkipKind::kUnsizedValueToken, type);
+                }
+                op.code = OpCode::kValue;
+                op.value_type = type;
                 break;
             }
             case token::kAttribute: {
@@ -187,7 +303,12 @@ core::Result<void> decode_fragment(ChunkContext& ctx, std::size_t begin, std::si
                 if (!r.skip(3)) return truncated(at, "fragment header");
                 continue;
             default:
-                return corrupt(at, fmt::format("unknown BinXML token 0x{:02x}", byte));
+                // Bytes recovered from slack space must read entirely: there an unknown token
+                // means the bytes are not a record.
+                if (ctx.recovering()) {
+                    return corrupt(at, fmt::format("unknown BinXML token 0x{:02x}", byte));
+                }
+                return skip_rest(out, SkipKind::kUnknownToken, byte);
         }
         out.push_back(op);
     }

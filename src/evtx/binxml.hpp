@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -24,6 +25,7 @@ enum class OpCode : std::uint8_t {
     kCloseEmpty,        ///< end of an empty element ('/>')
     kEndElement,        ///< '</name>'
     kText,              ///< UTF-16LE text: data, size (bytes)
+    kValue,             ///< typed value token: value_type, data, size (bytes)
     kSubstitution,      ///< index, value_type (declared), optional
     kEntityRef,         ///< name ("amp", "lt", ...)
     kCharRef,           ///< index holds the UTF-16 code unit
@@ -31,6 +33,7 @@ enum class OpCode : std::uint8_t {
     kPITarget,          ///< name
     kPIData,            ///< UTF-16LE text: data, size
     kTemplateInstance,  ///< offset: template definition; data, size: the instance data
+    kSkipped,           ///< a construct the reader does not know: index (SkipKind), value_type
     kEnd,               ///< end of the fragment
 };
 
@@ -94,6 +97,35 @@ inline constexpr std::uint8_t kBinXml = 0x21;
 inline constexpr std::uint8_t kEvtXml = 0x23;
 inline constexpr std::uint8_t kArrayFlag = 0x80;
 }  // namespace value_type
+
+/// Why a construct was skipped. A record keeps everything else; --stats counts each kind.
+enum class SkipKind : std::uint8_t {
+    /// A token byte that is not a BinXML token: its size is unknown, so the rest of its
+    /// fragment is skipped with it. Code: the token byte.
+    kUnknownToken,
+    /// A value token whose type has no size of its own (binary, ANSI string, size_t, arrays,
+    /// handles, unknown types): the format only defines strings and fixed-size values there, so
+    /// its end, and the rest of its fragment, cannot be found. Code: the value type.
+    kUnsizedValueToken,
+    /// Embedded BinXML inside an attribute value, which cannot hold elements. Code: 0x21.
+    kBinXmlInAttribute,
+    /// A substitution value that cannot be read as its type (unknown type, too short for a
+    /// fixed-size type, EvtHandle, EvtXml): rendered empty. Code: the value type.
+    kUnreadableSubstitution,
+};
+
+/// A skipped construct packed into 16 bits (kind << 8 | code), for cheap per-record lists.
+constexpr std::uint16_t pack_skip(SkipKind kind, std::uint8_t code) noexcept {
+    return static_cast<std::uint16_t>((static_cast<unsigned>(kind) << 8) | code);
+}
+/// "value token of type 0x0e (Binary) with no size of its own", for statistics.
+std::string describe_skip(std::uint16_t packed);
+/// "Binary", "GUID", "array of UInt32", ... ("unknown" for undefined types).
+std::string value_type_name(std::uint8_t type);
+
+/// Byte size of a value of `type` in a value token when the type fixes it; 0 when it does not
+/// (strings, SIDs and BinXML carry their own size; other variable types cannot appear).
+std::size_t fixed_value_size(std::uint8_t type) noexcept;
 
 /// Decodes the tokens in chunk bytes [begin, end) into `out` (appending), stopping after the
 /// end-of-fragment token or at `end`. `in_substitution` is true for BinXML substitution values,

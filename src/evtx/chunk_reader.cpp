@@ -57,6 +57,10 @@ bool ChunkReader::read_record(std::size_t offset, std::uint32_t size, std::uint6
     if (index_fields_) index_windows_fields(event_, ctx_);
     if (event_.timestamp == 0) event_.timestamp = info.written;
     seen_.emplace_back(info.record_id, info.written);
+    if (!builder_.skipped().empty()) {
+        ++stats.records_partial;
+        for (std::uint16_t s : builder_.skipped()) ++stats.constructs_skipped[s];
+    }
     if (info.recovered) {
         ++stats.recovered;
     } else {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <utility>
@@ -35,6 +36,10 @@ struct ChunkStats {
     std::uint64_t recovered = 0;       ///< records found by the recovery scan
     std::uint64_t records_failed = 0;  ///< records whose bytes could not be parsed
     std::uint64_t checksum_failures = 0;
+    /// Records kept with BinXML constructs the reader does not know skipped, and how many of
+    /// each construct (keys: pack_skip values, see binxml.hpp).
+    std::uint64_t records_partial = 0;
+    std::map<std::uint16_t, std::uint64_t> constructs_skipped;
     bool skipped = false;     ///< no usable chunk header, or budget exhausted
     bool empty = false;       ///< all-zero chunk (preallocated, never written)
     std::string first_error;  ///< the first problem met, for --stats and logs

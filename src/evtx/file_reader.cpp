@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "evtx/binxml.hpp"
+
 namespace vigie::evtx {
 
 void FileStats::add(const ChunkStats& c, std::uint64_t chunk_index) {
@@ -12,9 +14,18 @@ void FileStats::add(const ChunkStats& c, std::uint64_t chunk_index) {
     records_failed += c.records_failed;
     checksum_failures += c.checksum_failures;
     if (c.skipped) ++chunks_skipped;
+    records_partial += c.records_partial;
+    for (const auto& [what, count] : c.constructs_skipped) constructs_skipped[what] += count;
     if (!c.first_error.empty() && problems.size() < 16) {
         problems.push_back(fmt::format("chunk {}: {}", chunk_index, c.first_error));
     }
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> FileStats::skipped_in_words() const {
+    std::vector<std::pair<std::string, std::uint64_t>> out;
+    for (const auto& [what, count] : constructs_skipped)
+        out.emplace_back(describe_skip(what), count);
+    return out;
 }
 
 unsigned resolve_threads(unsigned requested) noexcept {

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -46,8 +47,14 @@ struct FileStats {
     std::uint64_t chunks_beyond_header = 0;  ///< chunks read past the header's count (--recover)
     std::uint64_t checksum_failures = 0;     ///< file header, chunk header and record data CRCs
     std::vector<std::string> problems;       ///< first few problems, "chunk N: ..."
+    /// Records kept with BinXML constructs the reader does not know skipped (see binxml.hpp
+    /// SkipKind), and each kind of construct with its count.
+    std::uint64_t records_partial = 0;
+    std::map<std::uint16_t, std::uint64_t> constructs_skipped;
 
     void add(const ChunkStats& c, std::uint64_t chunk_index);
+    /// constructs_skipped in words ("value token of type 0x0e (Binary) ...", count).
+    std::vector<std::pair<std::string, std::uint64_t>> skipped_in_words() const;
 };
 
 class EvtxFile {
@@ -128,7 +135,8 @@ FileStats for_each_event(const EvtxFile& file, const ReadOptions& options, Visit
         [&](std::size_t, TaskOutput&& result) {
             for (const auto& [index, chunk_stats] : result.chunks) {
                 stats.add(chunk_stats, index);
-                if (index >= file.declared_chunks() && !chunk_stats.empty) ++stats.chunks_beyond_header;
+                if (index >= file.declared_chunks() && !chunk_stats.empty)
+                    ++stats.chunks_beyond_header;
             }
             emit(std::move(result.output));
         });

@@ -8,6 +8,20 @@ namespace {
 
 constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 constexpr int kMaxDepth = 128;
+
+// The Rust evtx crate writes integers and booleans bare and every other scalar, floats
+// included, as a JSON string.
+void append_value_json(const core::Value& v, std::string& out) {
+    const bool real = v.kind() == core::ValueKind::kReal32 || v.kind() == core::ValueKind::kReal64;
+    if (!real) {
+        v.append_json(out);
+        return;
+    }
+    out.push_back('"');
+    v.append_text(out);
+    out.push_back('"');
+}
+
 }  // namespace
 
 std::uint32_t JsonRenderer::make(Type type) {
@@ -47,8 +61,6 @@ bool JsonRenderer::is_json_string(const Node& n) noexcept {
         case core::ValueKind::kNull:
         case core::ValueKind::kInt:
         case core::ValueKind::kUInt:
-        case core::ValueKind::kReal32:
-        case core::ValueKind::kReal64:
         case core::ValueKind::kBool:
         case core::ValueKind::kArray:
             return false;
@@ -238,7 +250,7 @@ void JsonRenderer::write(std::uint32_t index, std::string& out) const {
             out.append("null");
             return;
         case Type::kValue:
-            n.value.append_json(out);
+            append_value_json(n.value, out);
             return;
         case Type::kString:
             core::append_json_string(out, n.text);
@@ -407,7 +419,7 @@ void JsonRenderer::write_direct(const core::Event& event, std::uint32_t index, c
     }
     if (!has_attributes && !has_elements) {
         if (text != nullptr) {
-            text->value.append_json(out);
+            append_value_json(text->value, out);
         } else {
             out.append("null");
         }
@@ -423,7 +435,7 @@ void JsonRenderer::write_direct(const core::Event& event, std::uint32_t index, c
             first = false;
             core::append_json_string(out, a.name);
             out.push_back(':');
-            a.value.append_json(out);
+            append_value_json(a.value, out);
         }
         out.push_back('}');
         first = false;
@@ -438,7 +450,7 @@ void JsonRenderer::write_direct(const core::Event& event, std::uint32_t index, c
     if (text != nullptr) {
         if (!first) out.push_back(',');
         out.append("\"#text\":");
-        text->value.append_json(out);
+        append_value_json(text->value, out);
     }
     out.push_back('}');
 }

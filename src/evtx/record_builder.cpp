@@ -44,6 +44,7 @@ core::Result<void> RecordBuilder::build(ChunkContext& ctx, std::size_t begin, st
         subs_by_depth_.resize(depth_slots);
     }
     nodes_ = 0;
+    skipped_.clear();
     shape_known_ = !recovering;
     top_templates_ = 0;
     auto r = run_fragment(ctx, begin, end, false, 0, event);
@@ -108,6 +109,20 @@ core::Result<void> RecordBuilder::run_template(ChunkContext& ctx, const Op& op, 
     }
     event.close_element();
     return {};
+}
+
+core::Result<void> RecordBuilder::run_embedded(ChunkContext& ctx, const std::uint8_t* data,
+                                               std::uint32_t size, bool in_attribute, int depth,
+                                               core::Event& event) {
+    if (size == 0) return {};
+    // Elements cannot sit inside an attribute value (the Rust evtx crate refuses the record).
+    if (in_attribute) {
+        skipped_.push_back(pack_skip(SkipKind::kBinXmlInAttribute, value_type::kBinXml));
+        return {};
+    }
+    shape_known_ = false;
+    const std::size_t begin = ctx.offset_of(data);
+    return run_fragment(ctx, begin, begin + size, true, depth + 1, event);
 }
 
 core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops,
@@ -183,6 +198,18 @@ core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops
                 add_value(in_attribute ? core::Value::utf8(ctx.intern_utf16(op.data, op.size))
                                        : core::Value::utf16(op.data, op.size));
                 break;
+            case OpCode::kValue:
+                if (op.value_type == value_type::kBinXml) {
+                    if (auto r = run_embedded(ctx, op.data, op.size, in_attribute, depth, event);
+                        !r)
+                        return r;
+                    break;
+                }
+                add_value(substitution_value(op.value_type, op.data, op.size));
+                break;
+            case OpCode::kSkipped:
+                skipped_.push_back(pack_skip(static_cast<SkipKind>(op.index), op.value_type));
+                break;
             case OpCode::kEntityRef:
                 add_value(entity_value(op.name, event));
                 break;
@@ -228,16 +255,15 @@ core::Result<void> RecordBuilder::run(ChunkContext& ctx, std::span<const Op> ops
                 if (in_attribute && attribute_name == "Name" && start_tag_name == "Data")
                     shape_known_ = false;
                 if (s.type == value_type::kBinXml) {
-                    if (in_attribute || s.size == 0) break;
-                    shape_known_ = false;
-                    const std::size_t begin = ctx.offset_of(s.data);
-                    if (auto r = run_fragment(ctx, begin, begin + s.size, true, depth + 1, event);
-                        !r) {
+                    if (auto r = run_embedded(ctx, s.data, s.size, in_attribute, depth, event); !r)
                         return r;
-                    }
                     break;
                 }
-                add_value(substitution_value(s.type, s.data, s.size));
+                const core::Value v = substitution_value(s.type, s.data, s.size);
+                if (v.is_null() && s.type != value_type::kNull) {
+                    skipped_.push_back(pack_skip(SkipKind::kUnreadableSubstitution, s.type));
+                }
+                add_value(v);
                 break;
             }
             case OpCode::kEnd:

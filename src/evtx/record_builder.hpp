@@ -32,6 +32,9 @@ class RecordBuilder {
     core::Result<void> build(ChunkContext& ctx, std::size_t begin, std::size_t end,
                              core::Event& event, bool recovering = false);
 
+    /// Constructs skipped while building the last record (pack_skip values, in order met).
+    const std::vector<std::uint16_t>& skipped() const noexcept { return skipped_; }
+
   private:
     struct Substitution {
         std::uint8_t type;
@@ -42,6 +45,9 @@ class RecordBuilder {
     core::Result<void> run_fragment(ChunkContext& ctx, std::size_t begin, std::size_t end,
                                     bool in_substitution, int depth, core::Event& event);
     core::Result<void> run_template(ChunkContext& ctx, const Op& op, int depth, core::Event& event);
+    // Embedded BinXML (a value of type 0x21) expanded in place.
+    core::Result<void> run_embedded(ChunkContext& ctx, const std::uint8_t* data, std::uint32_t size,
+                                    bool in_attribute, int depth, core::Event& event);
     core::Result<void> run(ChunkContext& ctx, std::span<const Op> ops,
                            std::span<const Substitution> subs, int depth, core::Event& event);
 
@@ -57,6 +63,7 @@ class RecordBuilder {
     std::uint32_t top_template_offset_ = 0;
     std::string scratch_;
     std::size_t nodes_ = 0;
+    std::vector<std::uint16_t> skipped_;
 };
 
 }  // namespace vigie::evtx

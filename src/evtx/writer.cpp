@@ -215,10 +215,28 @@ void EvtxWriter::finish_chunk() {
     chunk_.clear();
 }
 
+bool EvtxWriter::as_value_token(const core::Value& v) const {
+    if (!value_tokens_) return false;
+    std::uint8_t type = value_type::kNull;
+    std::vector<std::uint8_t> ignored;
+    encode_value(v, type, ignored);
+    return type == value_type::kString || type == value_type::kSid || fixed_value_size(type) > 0;
+}
+
 std::string EvtxWriter::shape_key(const core::Event& event) const {
-    // Names, nesting and value types: two events with the same key share a template.
+    // Names, nesting and value types: two events with the same key share a template. Values
+    // written as value tokens are part of the template, so of its key.
     std::string key;
+    auto add_token_value = [&](const core::Value& v) {
+        if (!as_value_token(v)) return;
+        std::uint8_t type = 0;
+        std::vector<std::uint8_t> bytes;
+        encode_value(v, type, bytes);
+        key += fmt::format("#{:02x}:", type);
+        for (std::uint8_t b : bytes) key += fmt::format("{:02x}", b);
+    };
     for (const core::Node& n : event.nodes()) {
+        if (n.kind == core::NodeKind::kText) add_token_value(n.value);
         key += static_cast<char>('0' + static_cast<int>(n.kind));
         key += n.name;
         key += n.parent == core::Node::kNone ? std::string("^") : fmt::format("^{}", n.parent);
@@ -228,6 +246,8 @@ std::string EvtxWriter::shape_key(const core::Event& event) const {
             if (literal_attribute(n.name, a.name)) {
                 key += '=';
                 key += a.value.text();
+            } else {
+                add_token_value(a.value);
             }
         }
         key += '|';
@@ -263,7 +283,20 @@ void EvtxWriter::encode_node(const core::Event& event, std::uint32_t index,
     if (depth > 64) return;
     const core::Node& n = event.node(index);
     // The values were encoded by collect_values in this same order: reuse their types.
-    auto substitution = [&](const core::Value&) {
+    auto substitution = [&](const core::Value& v) {
+        if (as_value_token(v)) {
+            std::uint8_t type = 0;
+            std::vector<std::uint8_t> bytes;
+            encode_value(v, type, bytes);
+            out.push_back(token::kValue);
+            out.push_back(type);
+            // A string value token counts its characters; other types have a fixed size or,
+            // for SIDs, one given by their sub-authority count.
+            if (type == value_type::kString)
+                put<std::uint16_t>(out, static_cast<std::uint16_t>(bytes.size() / 2));
+            out.insert(out.end(), bytes.begin(), bytes.end());
+            return;
+        }
         const std::uint8_t type = next_sub < subs.size() ? subs[next_sub].type : value_type::kNull;
         out.push_back(token::kNormalSubstitution);
         put<std::uint16_t>(out, next_sub++);
@@ -347,12 +380,12 @@ void EvtxWriter::collect_values(const core::Event& event, std::vector<Substituti
         const core::Node& n = event.node(i);
         if (n.kind == core::NodeKind::kElement) {
             for (const core::Attribute& a : event.attributes(n)) {
-                if (literal_attribute(n.name, a.name)) continue;
+                if (literal_attribute(n.name, a.name) || as_value_token(a.value)) continue;
                 Substitution s{};
                 encode_value(a.value, s.type, s.bytes);
                 subs.push_back(std::move(s));
             }
-        } else if (n.kind == core::NodeKind::kText) {
+        } else if (n.kind == core::NodeKind::kText && !as_value_token(n.value)) {
             Substitution s{};
             encode_value(n.value, s.type, s.bytes);
             subs.push_back(std::move(s));

@@ -37,6 +37,14 @@ class EvtxWriter {
 
     std::uint64_t records() const noexcept { return next_record_number_ - 1; }
 
+    /// When on, text and attribute values of the types a BinXML value token can carry (strings,
+    /// integers, floats, booleans, GUIDs, FILETIMEs, SIDs, hex integers) are written as value
+    /// tokens of their own type inside the template definition, as some providers' templates
+    /// hold constant values, rather than as substitutions. Other values (null, binary, ANSI
+    /// strings, arrays) stay substitutions. Each distinct set of such values gets its own
+    /// template. For fixtures of records real readers often fail.
+    void set_value_tokens(bool on) noexcept { value_tokens_ = on; }
+
   private:
     struct Substitution {
         std::uint8_t type;
@@ -53,6 +61,8 @@ class EvtxWriter {
                      std::uint16_t& next_sub, int depth);
     void encode_name(std::string_view name, std::vector<std::uint8_t>& out, std::size_t base);
     void collect_values(const core::Event& event, std::vector<Substitution>& subs) const;
+    /// Whether `v` goes into the template as a value token (set_value_tokens).
+    bool as_value_token(const core::Value& v) const;
 
     std::vector<std::uint8_t> file_;
     std::vector<std::uint8_t> chunk_;  ///< the chunk being filled (kChunkSize once finished)
@@ -65,6 +75,7 @@ class EvtxWriter {
     std::uint64_t chunks_ = 0;
     std::uint64_t next_record_number_ = 1;
     std::uint64_t last_record_id_ = 0;
+    bool value_tokens_ = false;
     std::unordered_map<std::string, std::uint32_t> templates_;  ///< shape -> definition offset
     std::unordered_map<std::string, std::uint32_t> names_;      ///< name -> offset in chunk
 };

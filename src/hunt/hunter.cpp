@@ -56,6 +56,8 @@ void add_evtx_stats(FileReport& r, const evtx::FileStats& s) {
     r.chunks_skipped += s.chunks_skipped;
     r.records_failed += s.records_failed;
     r.checksum_failures += s.checksum_failures;
+    r.records_partial += s.records_partial;
+    r.constructs_skipped = s.skipped_in_words();
     for (const std::string& p : s.problems) {
         if (r.problems.size() < 8) r.problems.push_back(p);
     }

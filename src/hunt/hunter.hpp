@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/time.hpp"
@@ -45,6 +46,9 @@ struct FileReport {
     std::uint64_t records_failed = 0;   ///< EVTX records that could not be parsed
     std::uint64_t objects_skipped = 0;  ///< JSON objects malformed or too large
     std::uint64_t checksum_failures = 0;
+    std::uint64_t records_partial = 0;  ///< EVTX records kept with BinXML constructs skipped
+    /// What those constructs were, in words, with their counts.
+    std::vector<std::pair<std::string, std::uint64_t>> constructs_skipped;
     std::optional<core::Error> error;   ///< the file could not be read at all
     std::vector<std::string> problems;  ///< first problems met inside the file
 };

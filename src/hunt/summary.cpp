@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "hunt/writers.hpp"
 
@@ -29,11 +30,15 @@ std::string Summary::render(const HuntStats& stats, const sigma::RuleSet& rules,
                             std::size_t skipped_inputs) const {
     std::string out;
     std::uint64_t failed = 0, chunks_skipped = 0, records_failed = 0, objects_skipped = 0;
+    std::uint64_t records_partial = 0;
+    std::map<std::string, std::uint64_t> constructs_skipped;
     for (const FileReport& f : stats.files) {
         failed += f.error.has_value();
         chunks_skipped += f.chunks_skipped;
         records_failed += f.records_failed;
         objects_skipped += f.objects_skipped;
+        records_partial += f.records_partial;
+        for (const auto& [what, count] : f.constructs_skipped) constructs_skipped[what] += count;
     }
     const double mb = static_cast<double>(input_bytes) / 1e6;
     append_line(out, "== vigie hunt summary");
@@ -51,6 +56,13 @@ std::string Summary::render(const HuntStats& stats, const sigma::RuleSet& rules,
                     ? fmt::format(" ({} outside --from/--to)", stats.events_outside_range)
                     : std::string(),
                 chunks_skipped, records_failed, objects_skipped);
+    if (records_partial > 0) {
+        append_line(out, "skipped    {} EVTX records read without constructs vigie does not know:",
+                    records_partial);
+        for (const auto& [what, count] : constructs_skipped) {
+            append_line(out, "  {:>7}  {}", count, what);
+        }
+    }
     for (const FileReport& f : stats.files) {
         if (f.error) append_line(out, "  error    {}", f.error->to_string());
     }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli_support.hpp"
+#include "evtx/value_token_fixture.hpp"
 
 namespace {
 
@@ -110,4 +111,46 @@ TEST(DumpCli, CommittedDemoFileIsWhatTheGeneratorWrites) {
     EXPECT_EQ(sa.str(), sb.str()) << "regenerate tests/fixtures/demo.evtx with: "
                                      "build/vigie-evtxgen --demo tests/fixtures/demo.evtx";
     std::filesystem::remove(fresh);
+}
+
+// Value tokens of every type outside substitutions, as recent Windows builds write them; one
+// record with a construct vigie does not know: every record is printed, the skip is reported.
+TEST(DumpCli, TypedValueTokensAndSkippedConstructs) {
+    using namespace vigie::test::value_tokens;
+    auto bytes = fixture(true, 2);
+    bytes[find_marker(bytes) + 1] = vigie::evtx::value_type::kBinary;
+    const std::string path = temp_path("value-tokens.evtx");
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(bytes.data()),
+               static_cast<std::streamsize>(bytes.size()));
+
+    const CommandResult dump = run(kVigie + " dump --stats " + path + " 2>/dev/null");
+    ASSERT_EQ(dump.status, 0);
+    const auto out = lines(dump.out);
+    ASSERT_EQ(out.size(), 2u);
+    // The second record is whole, rendered as the evtx crate renders each type.
+    for (const Field& f : fields()) {
+        std::string expected = "\"";
+        expected.append(f.name).append("\":").append(f.json);
+        EXPECT_NE(out[1].find(expected), std::string::npos) << expected << " in " << out[1];
+    }
+    EXPECT_NE(out[0].find("\"Int32\":-70000"), std::string::npos) << out[0];
+
+    const CommandResult stats = run(kVigie + " dump --stats " + path + " 2>&1 >/dev/null");
+    EXPECT_NE(stats.out.find("records 2, recovered 0, records failed 0"), std::string::npos)
+        << stats.out;
+    EXPECT_NE(stats.out.find("records with constructs skipped 1"), std::string::npos) << stats.out;
+    EXPECT_NE(stats.out.find("skipped 1 x value token of type 0x0e (Binary)"), std::string::npos)
+        << stats.out;
+
+    const CommandResult hunt =
+        run(kVigie + " hunt --no-summary --no-progress --stats " + path + " 2>&1 >/dev/null");
+    EXPECT_NE(hunt.out.find("events 2,"), std::string::npos) << hunt.out;
+    EXPECT_NE(hunt.out.find("records with constructs skipped 1"), std::string::npos) << hunt.out;
+    EXPECT_NE(hunt.out.find("skipped 1 x value token of type 0x0e (Binary)"), std::string::npos)
+        << hunt.out;
+    const CommandResult summary =
+        run(kVigie + " hunt --summary --no-progress " + path + " 2>&1 >/dev/null");
+    EXPECT_NE(summary.out.find("skipped    1 EVTX records"), std::string::npos) << summary.out;
+    std::filesystem::remove(path);
 }
