@@ -39,6 +39,11 @@ struct Actor {
     std::set<std::string> touched;         ///< paths written, renamed or deleted
     int score = 0;
     bool contained = false;  ///< suspended (or, in dry run, reported)
+    /// Pacing (engine.hpp): existing files it has open for writing (by device and inode,
+    /// with the number of opens), and how many of its changes were judged harmless.
+    std::map<std::pair<std::uint64_t, std::uint64_t>, int> writing;
+    int writes_in_flight = 0;
+    int harmless_changes = 0;
     std::int64_t last_event_ns = 0;
     // An SMB session: signalled alone (never its group), its client machine blocked.
     bool smb = false;

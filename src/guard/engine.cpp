@@ -116,9 +116,10 @@ void Engine::handle(std::vector<FsEvent>& batch) {
 
 void Engine::handle(const FsEvent& e) {
     ++stats_.events;
+    bool answered = true;
     switch (e.kind) {
         case FsEventKind::kOpen:
-            on_open(e);
+            answered = on_open(e);
             break;
         case FsEventKind::kCloseWrite:
             on_close_write(e);
@@ -136,7 +137,76 @@ void Engine::handle(const FsEvent& e) {
             on_overflow();
             break;
     }
-    source_.release(e);
+    if (answered) source_.release(e);
+    // A close judged, a job contained: held opens may go now, or be refused.
+    if (!held_.empty() && e.kind != FsEventKind::kOpen) answer_held(monotonic_ns(), false);
+}
+
+void Engine::tick() {
+    if (!held_.empty()) answer_held(monotonic_ns(), false);
+}
+
+void Engine::release_held() {
+    if (!held_.empty()) answer_held(monotonic_ns(), true);
+}
+
+std::int64_t Engine::write_limit(int harmless) const {
+    return static_cast<std::int64_t>(config_.writes_in_flight) << std::min(harmless, 20);
+}
+
+bool Engine::may_write_now(const Actor& actor) const {
+    // A suspect (some evidence already) has one change in flight at a time: the next waits
+    // until that one is judged, which may be the one that stops it.
+    const std::int64_t own_limit = actor.score > 0 ? 1 : write_limit(actor.harmless_changes);
+    if (actor.writes_in_flight >= own_limit) return false;
+    if (actor.smb || !actor.uid_known) return true;
+    const auto user = user_pace_.find(actor.uid);
+    if (user == user_pace_.end()) return true;
+    const auto points = user_points_.find(actor.uid);
+    const bool suspect = points != user_points_.end() && !points->second.empty() &&
+                         points->second.back().time_ns >=
+                             monotonic_ns() - std::chrono::nanoseconds(config_.window).count();
+    const std::int64_t user_limit = suspect ? 1 : write_limit(user->second.harmless_changes);
+    return user->second.writes_in_flight < user_limit;
+}
+
+bool Engine::refused(const Actor* actor, const FsEvent& e) const {
+    if (actor == nullptr || config_.dry_run) return false;
+    // A contained actor's process that was not stopped yet (or was resumed) gets no file; nor
+    // does a contained user's new process that wants to write (root excepted: an account that
+    // administers the machine cannot be shut out, its new jobs are stopped at first evidence).
+    const bool user_shut_out =
+        e.for_writing && (actor->smb ? blocked_clients_.contains(actor->client.address)
+                                     : actor->uid != 0 && contained_users_.contains(actor->uid));
+    return actor->contained || user_shut_out;
+}
+
+void Engine::answer_held(std::int64_t now_ns, bool force) {
+    const std::int64_t limit_ns = std::chrono::nanoseconds(config_.hold_limit).count();
+    std::set<std::int32_t> still_waiting;  // an actor's opens go in the order they came
+    for (auto it = held_.begin(); it != held_.end();) {
+        auto found = actors_.find(it->actor);
+        Actor* actor = found == actors_.end() ? nullptr : &found->second;
+        const FsEvent& e = it->event;
+        if (refused(actor, e)) {
+            ++stats_.denied;
+            source_.answer(e, false);
+        } else if (force || actor == nullptr ||
+                   (!still_waiting.contains(it->actor) && may_write_now(*actor))) {
+            admit_open(e, actor, true);
+        } else if (now_ns - it->since_ns >= limit_ns) {
+            // Its earlier files are still open (a program that keeps one open while it
+            // writes the next): waiting longer would only stall it.
+            ++stats_.held_too_long;
+            admit_open(e, actor, true);
+        } else {
+            still_waiting.insert(it->actor);
+            ++it;
+            continue;
+        }
+        source_.release(e);
+        it = held_.erase(it);
+    }
 }
 
 Actor* Engine::actor_of(std::int32_t pid, bool refresh, const std::string& path) {
@@ -233,22 +303,35 @@ Actor* Engine::actor_of(std::int32_t pid, bool refresh, const std::string& path)
     return &actor;
 }
 
-void Engine::on_open(const FsEvent& e) {
+bool Engine::on_open(const FsEvent& e) {
     ++stats_.opens;
     Actor* actor = actor_of(e.pid, true, e.path);
-    // A contained actor's process that was not stopped yet (or was resumed) gets no file; nor
-    // does a contained user's new process that wants to write (root excepted: an account that
-    // administers the machine cannot be shut out, its new jobs are stopped at first evidence).
-    const bool user_shut_out =
-        actor != nullptr && e.for_writing &&
-        (actor->smb ? blocked_clients_.contains(actor->client.address)
-                    : actor->uid != 0 && contained_users_.contains(actor->uid));
-    if (actor != nullptr && (actor->contained || user_shut_out) && !config_.dry_run) {
+    if (refused(actor, e)) {
         ++stats_.denied;
         source_.answer(e, false);
-        return;
+        return true;
     }
-    if (journal_ != nullptr && actor != nullptr && e.for_writing && !e.is_directory && e.size > 0) {
+    // Pacing: an existing file opened for writing while the job already has its share open
+    // waits until one of those is closed and judged (or the hold limit passes).
+    if (actor != nullptr && config_.writes_in_flight > 0 && !config_.dry_run && e.for_writing &&
+        !e.is_directory && e.size > 0 && e.file.known()) {
+        const bool queued = std::any_of(held_.begin(), held_.end(), [&](const HeldOpen& h) {
+            return h.actor == actor->process_group;
+        });
+        if (queued || !may_write_now(*actor)) {
+            held_.push_back({e, actor->process_group, monotonic_ns()});
+            ++stats_.held;
+            return false;
+        }
+    }
+    admit_open(e, actor, false);
+    return true;
+}
+
+void Engine::admit_open(const FsEvent& e, Actor* actor, bool was_held) {
+    const bool existing_for_writing =
+        actor != nullptr && e.for_writing && !e.is_directory && e.size > 0;
+    if (journal_ != nullptr && existing_for_writing) {
         // Before the writer gets the file: its content is safe in the journal first.
         const auto read = [&](std::uint64_t offset, std::span<std::uint8_t> out) {
             return source_.read_file(e, offset, out);
@@ -273,11 +356,17 @@ void Engine::on_open(const FsEvent& e) {
             }
         }
         if (it != samples_.end()) ++it->second.writers;
+        if (existing_for_writing) {
+            ++actor->writing[key];
+            ++actor->writes_in_flight;
+            if (!actor->smb && actor->uid_known) ++user_pace_[actor->uid].writes_in_flight;
+        }
     }
     source_.answer(e, true);
     const std::int64_t waited_us = (monotonic_ns() - e.time_ns) / 1000;
     // After the answer: the reader does not wait for it.
     if (actor != nullptr && !e.for_writing && !e.is_directory && e.size > 0) keep_read_sample(e);
+    if (was_held) return;  // it waited on purpose: not the guard's slowness
     stats_.slowest_answer_us = std::max(stats_.slowest_answer_us, waited_us);
     const std::int64_t now = monotonic_ns();
     if (e.time_ns > 0 && waited_us > config_.watchdog.count() &&
@@ -304,6 +393,13 @@ void Engine::on_close_write(const FsEvent& e) {
         if (--sample->second.writers <= 0) samples_.erase(sample);
     }
     if (actor == nullptr || e.is_directory) return;
+    bool paced = false;
+    if (auto writing = actor->writing.find(key); writing != actor->writing.end()) {
+        paced = true;
+        if (--writing->second <= 0) actor->writing.erase(writing);
+        --actor->writes_in_flight;
+        if (!actor->smb && actor->uid_known) --user_pace_[actor->uid].writes_in_flight;
+    }
     actor->touched.insert(e.path);
     read_samples_.forget(e.path);  // what it held when read is no longer what it holds
     const FileSample* was = before && before->before.size > 0 ? &before->before : nullptr;
@@ -336,6 +432,11 @@ void Engine::on_close_write(const FsEvent& e) {
         actor->opaque_copies[e.path] = std::string(dirname_of(e.path));
         for (const std::string& gone : actor->recent_deletes)
             if (is_copy_of(e.path, gone)) deleted_original = gone;
+    }
+    // A change judged harmless earns the job (and its user) more files in flight at once.
+    if (paced && was != nullptr && evidence.parts.empty()) {
+        ++actor->harmless_changes;
+        if (!actor->smb && actor->uid_known) ++user_pace_[actor->uid].harmless_changes;
     }
     if (config_.decoys.contains(e.path))
         evidence.parts.push_back({"decoy_written", "a decoy file was written: " + e.path,

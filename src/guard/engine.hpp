@@ -65,12 +65,21 @@ struct GuardConfig {
     EvidenceWeights weights;
     std::set<std::string> decoys;  ///< decoy files (decoys.hpp): any change is evidence
     std::chrono::microseconds watchdog{500'000};  ///< slower answers raise a notice
+    /// Pacing: how many existing files a job (and a user's jobs together) may have open for
+    /// writing at once before any of its changes was judged, doubled by each change judged
+    /// harmless. Further opens wait until one of those closes and is judged, at most
+    /// `hold_limit`. A job of eight parallel workers thus loses the two files in flight, not
+    /// eight; a program that writes one file at a time never waits. 0 turns pacing off.
+    int writes_in_flight = 2;
+    std::chrono::milliseconds hold_limit{500};
 };
 
 struct EngineStats {
     std::uint64_t events = 0;
     std::uint64_t opens = 0;
     std::uint64_t denied = 0;
+    std::uint64_t held = 0;           ///< opens that waited for a job's earlier changes
+    std::uint64_t held_too_long = 0;  ///< of which let through at the hold limit
     std::uint64_t samples = 0;
     std::uint64_t closes_assessed = 0;
     std::uint64_t replacements_assessed = 0;  ///< renames of a new file over another
@@ -86,9 +95,16 @@ class Engine {
     Engine(GuardConfig config, EventSource& source, ProcessControl& control, AlertSink& alerts,
            AllowList allow = {});
 
-    /// Handles a batch in order; answers every permission event and releases every event.
+    /// Handles a batch in order; answers every permission event and releases every event
+    /// (a held open: once it is answered, in a later call).
     void handle(std::vector<FsEvent>& batch);
     void handle(const FsEvent& event);
+
+    /// Answers held opens whose wait reached the hold limit (call it often while holding()).
+    void tick();
+    bool holding() const noexcept { return !held_.empty(); }
+    /// Answers every held open now (the guard stops, or a replay is stalled on them).
+    void release_held();
 
     /// Keep what untrusted actors change (journal.hpp) so `vigie restore` can undo it.
     void set_journal(Journal* journal) noexcept { journal_ = journal; }
@@ -108,7 +124,18 @@ class Engine {
         std::int32_t actor;
     };
 
-    void on_open(const FsEvent& e);
+    /// Returns false when the open is held (answered and released later).
+    bool on_open(const FsEvent& e);
+    /// Keeps what the journal and the comparison need, then lets the open through.
+    /// `was_held`: it waited on purpose (not counted as the guard's slowness).
+    void admit_open(const FsEvent& e, Actor* actor, bool was_held);
+    /// An open the actor may not have at all (contained, its user or client shut out).
+    bool refused(const Actor* actor, const FsEvent& e) const;
+    /// Whether `actor` (and its user) may have one more existing file open for writing.
+    bool may_write_now(const Actor& actor) const;
+    /// Answers held opens that may go now; `force`: all of them.
+    void answer_held(std::int64_t now_ns, bool force);
+    std::int64_t write_limit(int harmless) const;
     void on_close_write(const FsEvent& e);
     void on_create(const FsEvent& e);
     void on_delete(const FsEvent& e);
@@ -194,7 +221,19 @@ class Engine {
     /// Folder -> the job that last worked in it, and when (for processes already gone).
     std::map<std::string, std::pair<std::int32_t, std::int64_t>> recent_folders_;
     std::set<std::uint32_t> contained_users_;  ///< users whose summed work crossed a threshold
-    std::map<std::string, bool> trusted_;      ///< executable -> allow-list verdict
+    /// Pacing per user (jobs in separate sessions of one user together).
+    struct UserPace {
+        int writes_in_flight = 0;
+        int harmless_changes = 0;
+    };
+    std::map<std::uint32_t, UserPace> user_pace_;
+    struct HeldOpen {
+        FsEvent event;
+        std::int32_t actor = 0;  ///< key in actors_
+        std::int64_t since_ns = 0;
+    };
+    std::deque<HeldOpen> held_;
+    std::map<std::string, bool> trusted_;  ///< executable -> allow-list verdict
     EngineStats stats_;
     std::int64_t last_watchdog_ns_ = 0;
 };

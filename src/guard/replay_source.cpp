@@ -94,6 +94,30 @@ void ReplaySource::write(std::int32_t pid, const std::string& path, Bytes conten
     push_file_event(FsEventKind::kCloseWrite, pid, path, after, operation, true);
 }
 
+void ReplaySource::begin_write(std::int32_t pid, const std::string& path, Bytes content) {
+    const std::uint64_t operation = ++operations_;
+    const bool exists = files_.contains(path);
+    auto before = exists ? files_[path] : std::make_shared<const Bytes>();
+    if (!exists) {
+        Step create;
+        create.event.kind = FsEventKind::kCreate;
+        create.event.pid = pid;
+        create.event.path = path;
+        push(std::move(create));
+    }
+    push_file_event(FsEventKind::kOpen, pid, path, before, operation, true);
+    writes_in_flight_[{pid, path}] = {operation, std::make_shared<const Bytes>(std::move(content))};
+}
+
+void ReplaySource::end_write(std::int32_t pid, const std::string& path) {
+    auto it = writes_in_flight_.find({pid, path});
+    if (it == writes_in_flight_.end()) return;
+    files_[path] = it->second.after;
+    push_file_event(FsEventKind::kCloseWrite, pid, path, it->second.after, it->second.operation,
+                    true);
+    writes_in_flight_.erase(it);
+}
+
 void ReplaySource::read_only(std::int32_t pid, const std::string& path) {
     push_file_event(FsEventKind::kOpen, pid, path,
                     files_.contains(path) ? files_[path] : std::make_shared<const Bytes>(),
@@ -220,22 +244,28 @@ const ReplaySource::Bytes* ReplaySource::content(const std::string& path) const 
 
 core::Result<void> ReplaySource::read(std::vector<FsEvent>& out, std::chrono::milliseconds) {
     // One event per read: the engine's answer to an open decides whether its write happens.
-    while (next_ < script_.size()) {
-        const Step& step = script_[next_];
+    // A process whose open is not answered yet waits in it, as it would in the kernel: its
+    // later steps come after the answer, other processes' steps go on meanwhile.
+    if (delivered_.size() < script_.size()) delivered_.resize(script_.size(), false);
+    for (std::size_t at = next_; at < script_.size(); ++at) {
+        if (delivered_[at]) continue;
+        const Step& step = script_[at];
         const bool denied = std::find(denied_operations_.begin(), denied_operations_.end(),
                                       step.operation) != denied_operations_.end();
-        if ((step.operation != 0 && denied && step.event.kind == FsEventKind::kCloseWrite) ||
-            stopped_.contains(step.event.pid)) {
-            ++next_;
-            continue;
-        }
+        const bool skipped =
+            (step.operation != 0 && denied && step.event.kind == FsEventKind::kCloseWrite) ||
+            stopped_.contains(step.event.pid);
+        if (!skipped && waiting_.contains(step.event.pid)) continue;
+        delivered_[at] = true;
+        while (next_ < script_.size() && delivered_[next_]) ++next_;
+        if (skipped) continue;
         FsEvent e = step.event;
         // Like fanotify: the time the source read it (the engine measures its answers).
         timespec ts{};
         ::clock_gettime(CLOCK_MONOTONIC, &ts);
         e.time_ns = ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
-        e.source_handle = next_;
-        ++next_;
+        e.source_handle = at;
+        if (e.kind == FsEventKind::kOpen) ++waiting_[e.pid];
         const std::string& path = step.apply_path;
         if (!path.empty()) applied_[path] = step.bytes;
         if (step.event.kind == FsEventKind::kRename && step.event.is_directory) {
@@ -262,6 +292,8 @@ core::Result<void> ReplaySource::read(std::vector<FsEvent>& out, std::chrono::mi
 
 void ReplaySource::answer(const FsEvent& event, bool allow) {
     if (event.kind != FsEventKind::kOpen) return;
+    if (auto w = waiting_.find(event.pid); w != waiting_.end() && --w->second <= 0)
+        waiting_.erase(w);
     answers_.emplace_back(event.path, allow);
     if (!allow && event.source_handle < script_.size())
         denied_operations_.push_back(script_[event.source_handle].operation);

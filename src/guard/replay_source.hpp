@@ -35,6 +35,10 @@ class ReplaySource final : public EventSource {
     void put(const std::string& path, Bytes content);
     /// `pid` writes `content` to `path` (creating it when new): create?, open, close.
     void write(std::int32_t pid, const std::string& path, Bytes content);
+    /// `write` in two steps, so that other processes' work can come between the open and
+    /// the close (parallel workers each with a file in flight).
+    void begin_write(std::int32_t pid, const std::string& path, Bytes content);
+    void end_write(std::int32_t pid, const std::string& path);
     /// `pid` opens `path` for reading only: an open event, no close-write.
     void read_only(std::int32_t pid, const std::string& path);
     void rename(std::int32_t pid, const std::string& from, const std::string& to);
@@ -97,7 +101,9 @@ class ReplaySource final : public EventSource {
                          bool for_writing);
 
     std::vector<Step> script_;
-    std::size_t next_ = 0;
+    std::vector<bool> delivered_;
+    std::size_t next_ = 0;                 ///< the first step not delivered yet
+    std::map<std::int32_t, int> waiting_;  ///< pid -> its opens delivered, not answered
     std::uint64_t operations_ = 0;
     std::uint64_t next_inode_ = 1;
     std::map<std::string, std::shared_ptr<const Bytes>> files_;    ///< as scripted
@@ -109,6 +115,11 @@ class ReplaySource final : public EventSource {
     std::vector<std::pair<std::string, bool>> answers_;
     std::vector<std::string> watched_;
     std::map<std::int32_t, SmbSessionDetails> smb_sessions_;
+    struct WriteInFlight {
+        std::uint64_t operation = 0;
+        std::shared_ptr<const Bytes> after;
+    };
+    std::map<std::pair<std::int32_t, std::string>, WriteInFlight> writes_in_flight_;
 };
 
 }  // namespace vigie::guard
