@@ -51,6 +51,38 @@ std::span<const std::uint8_t> last_bytes(const FileSample& s, std::size_t n) {
     return std::span<const std::uint8_t>(end).subspan(end.size() - take);
 }
 
+// The sample holds the file's last bytes (its tail, or a head that is the whole file).
+bool reaches_end(const FileSample& s) {
+    return !s.tail.empty() ? s.tail_offset + s.tail.size() == s.size : s.head.size() == s.size;
+}
+
+std::uint64_t little_endian(std::span<const std::uint8_t> bytes) {
+    std::uint64_t v = 0;
+    for (std::size_t i = bytes.size(); i-- > 0;) v = (v << 8) | bytes[i];
+    return v;
+}
+
+// A gzip member ends with the uncompressed size modulo 2^32. Deflate compresses at most about
+// 1032 to 1: a larger claim is not a gzip trailer (the body was rewritten, header kept).
+// Not decidable once 1032 times the size passes 4 GiB.
+bool gzip_trailer_plausible(const FileSample& s) {
+    if (s.size < 18 || !reaches_end(s) || s.size * 1032 >= (1ULL << 32)) return true;
+    return little_endian(last_bytes(s, 4)) <= s.size * 1032;
+}
+
+// A 7z archive's start header (bytes 12-27) says where its last header lies; that header
+// starts with kHeader (1) or kEncodedHeader (0x17).
+bool seven_zip_header_in_place(const FileSample& s) {
+    if (s.head.size() < 32) return true;
+    const std::uint64_t at = 32 + little_endian(std::span(s.head).subspan(12, 8));
+    if (at >= s.size) return false;
+    const std::vector<std::uint8_t>& part = at < s.head.size() ? s.head : s.tail;
+    const std::uint64_t base = at < s.head.size() ? 0 : s.tail_offset;
+    if (at < base || at - base >= part.size()) return true;  // not in the sample
+    const std::uint8_t id = part[static_cast<std::size_t>(at - base)];
+    return id == 0x01 || id == 0x17;
+}
+
 }  // namespace
 
 core::Result<FileSample> take_sample(EventSource& source, const FsEvent& event, std::uint64_t size,
@@ -94,6 +126,10 @@ bool container_trailer_intact(FileKind kind, const FileSample& sample) {
             return contains(last_bytes(sample, 64), "IEND"sv);
         case FileKind::kJpeg:
             return contains(last_bytes(sample, 1024), "\xFF\xD9"sv);
+        case FileKind::kGzip:
+            return gzip_trailer_plausible(sample);
+        case FileKind::kSevenZip:
+            return seven_zip_header_in_place(sample);
         default:
             return true;
     }

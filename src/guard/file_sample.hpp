@@ -49,7 +49,8 @@ ChangeEvidence compare_samples(const FileSample* before, const FileSample& after
                                const EvidenceWeights& weights = {});
 
 /// A kind's end marker is present: a zip's end-of-central-directory record, a PDF's %%EOF,
-/// a PNG's IEND chunk, a JPEG's EOI. True for kinds without one.
+/// a PNG's IEND chunk, a JPEG's EOI; a gzip trailer's plausible size, a 7z archive's last
+/// header where its start header says. True for kinds without one.
 bool container_trailer_intact(FileKind kind, const FileSample& sample);
 
 }  // namespace vigie::guard

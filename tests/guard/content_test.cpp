@@ -11,6 +11,7 @@
 #include "guard/content_stats.hpp"
 #include "guard/file_kind.hpp"
 #include "guard/file_names.hpp"
+#include "guard/file_sample.hpp"
 #include "guard_test_data.hpp"
 
 namespace {
@@ -171,4 +172,44 @@ TEST(ChangeEvidence, Base64RewriteIsSeenDespiteLowEntropy) {
     }
     EXPECT_TRUE(base64);
     EXPECT_TRUE(structure);
+}
+
+namespace {
+
+// A whole small file as the guard samples it.
+vigie::guard::FileSample whole_file(const Bytes& bytes) {
+    vigie::guard::FileSample s;
+    s.size = bytes.size();
+    s.head = bytes;
+    return s;
+}
+
+Bytes gzip_of(const Bytes& text) {
+    Bytes out = {0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03};
+    const Bytes body = deflate(text);
+    out.insert(out.end(), body.begin(), body.end());
+    const std::uint32_t crc = 0x12345678;  // not checked: only the trailer's size is
+    const auto size = static_cast<std::uint32_t>(text.size());
+    for (const std::uint32_t v : {crc, size})
+        for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+    return out;
+}
+
+}  // namespace
+
+TEST(ChangeEvidence, ACompressedArchiveWhoseBodyWasRewrittenHeaderKept) {
+    // intermittent-skip-header on a .tar.gz: the gzip header stays, the compressed body (random
+    // already) becomes ciphertext. Entropy cannot tell; the trailer can: the size it claims is
+    // more than deflate could ever have compressed into this file.
+    const Bytes before = gzip_of(text_bytes(60000, 1));
+    Bytes after = before;
+    const Bytes cipher = random_bytes(after.size() - 10, 77);
+    std::copy(cipher.begin(), cipher.end(), after.begin() + 10);
+    const auto was = whole_file(before);
+    const auto now = whole_file(after);
+    const ChangeEvidence e = compare_samples(&was, now, "j.tar.gz", "j.tar.gz");
+    EXPECT_EQ(e.score, EvidenceWeights{}.structure_lost);
+    // A new archive written over it (a backup tool's next run) is a gzip with its own trailer.
+    const auto rewritten = whole_file(gzip_of(text_bytes(50000, 2)));
+    EXPECT_EQ(compare_samples(&was, rewritten, "j.tar.gz", "j.tar.gz").score, 0);
 }
