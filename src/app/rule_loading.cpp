@@ -53,10 +53,10 @@ std::unique_ptr<LoadedRules> load_hunting_rules(const std::vector<std::string>& 
     // A filter that does not apply leaves detections a site meant to silence: said at once.
     const sigma::LoadReport& report = (*loaded)->rules->report();
     for (const sigma::RuleProblem& p : report.rejected) {
-        if (p.reason.rfind("filter: ", 0) == 0 ||
-            p.reason.find("given as filters") != std::string::npos) {
-            fmt::print(stderr, "vigie: warning: {}:{}: filter '{}' not loaded: {}\n", p.file,
-                       p.line, p.rule, p.reason);
+        const bool unreadable = p.reason.rfind("filter: ", 0) == 0;
+        if (unreadable || p.reason.find("given as filters") != std::string::npos) {
+            fmt::print(stderr, "vigie: warning: {}:{}: '{}' not loaded as a filter: {}\n", p.file,
+                       p.line, p.rule, unreadable ? p.reason.substr(8) : p.reason);
         }
     }
     for (const sigma::RuleProblem& p : report.warnings) {
