@@ -90,4 +90,21 @@ for dir in "$data"/sigma/rules* rules; do
         cp -- "$f" "$out/sigma/${rel//[^A-Za-z0-9._-]/_}"
     done < <(find "$dir" -type f -name '*.yml' -print0)
 done
+# A rule and a Sigma filter naming it, in one file: filters reach across documents.
+cat >"$out/sigma/rule_and_filter.yml" <<'YAML'
+title: Whoami
+id: 0d1a2b3c-0000-4000-8000-000000000001
+logsource: {category: process_creation, product: windows}
+detection:
+    selection: {Image|endswith: '\whoami.exe'}
+    condition: selection
+---
+title: Admins run whoami
+logsource: {product: windows}
+filter:
+    rules: [0d1a2b3c-0000-4000-8000-000000000001]
+    selection: {User|startswith: 'CHU\adm_'}
+    other: {CommandLine|contains: '/all'}
+    condition: selection and not other
+YAML
 echo "make_seed_corpus: $count logs -> $(find "$out" -type f | wc -l) seeds in $out"

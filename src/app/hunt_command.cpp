@@ -146,7 +146,7 @@ int run_hunt_command(const HuntCommandOptions& options) {
     }
 
     // Rules.
-    const auto loaded = load_hunting_rules(options.rules, options.placeholders);
+    const auto loaded = load_hunting_rules(options.rules, options.filters, options.placeholders);
     if (!loaded) return 2;
     const sigma::RuleSet& rules = *loaded->rules;
 

@@ -7,8 +7,9 @@
 namespace vigie::app {
 
 struct HuntCommandOptions {
-    std::vector<std::string> rules;  ///< rule files or folders (default: the built-in pack)
-    std::string placeholders;        ///< YAML values for %placeholders%
+    std::vector<std::string> rules;    ///< rule files or folders (default: the built-in pack)
+    std::vector<std::string> filters;  ///< folders or files of Sigma filters only
+    std::string placeholders;          ///< YAML values for %placeholders%
     std::string min_level = "informational";
     std::string from, to;          ///< ISO 8601 times
     std::string format = "table";  ///< table | csv | jsonl

@@ -45,6 +45,12 @@ int run(int argc, char** argv) {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->allow_extra_args(false);
     hunt_cmd
+        ->add_option("--filters", hunt.filters,
+                     "Sigma filter file or folder, applied to the rules (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false);
+    hunt_cmd
         ->add_option("--placeholders", hunt.placeholders,
                      "YAML file with values for %placeholders% (expand modifier)")
         ->check(CLI::ExistingFile);
@@ -100,6 +106,11 @@ int run(int argc, char** argv) {
         ->add_option("--placeholders", rules_check.placeholders,
                      "YAML file with values for %placeholders% (expand modifier)")
         ->check(CLI::ExistingFile);
+    check_cmd
+        ->add_option("--filters", rules_check.filters, "Sigma filter file or folder (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false);
     check_cmd->add_flag("--rejected-only", rules_check.rejected_only,
                         "List only rejected rules (and the totals)");
     check_cmd->add_option("PATH", rules_check.paths, "Rule files or folders")->required();
@@ -219,6 +230,11 @@ int run(int argc, char** argv) {
         "The live daemon: receive Windows events (JSON lines over TCP, syslog, Elasticsearch "
         "_bulk, followed folders), hunt them with the rules, keep the host picture, alert");
     watch_cmd->add_option("--rules,-r", watch.rules, "Sigma rule file or folder (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    watch_cmd
+        ->add_option("--filters", watch.filters,
+                     "Sigma filter file or folder, applied to the rules (repeatable)")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     watch_cmd

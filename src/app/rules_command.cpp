@@ -20,7 +20,8 @@ std::string reason_class(const std::string& reason) {
         {"RE2", "regular expression needs backtracking (not linear time)"},
         {"correlation refers to", "correlation names a rule that is not loaded"},
         {"in a cycle", "correlations refer to each other in a cycle"},
-        {"filter documents", "Sigma filter document"},
+        {"filter: ", "Sigma filter that cannot be read"},
+        {"given as filters", "not a Sigma filter, in a folder given as filters"},
         {"duplicate rule id", "duplicate rule id"},
         {"aggregation", "obsolete aggregation in condition"},
         {"unknown modifier", "unknown modifier"},
@@ -35,7 +36,7 @@ std::string reason_class(const std::string& reason) {
 }  // namespace
 
 int run_rules_check(const RulesCheckOptions& options) {
-    auto loaded = load_rules(options.paths, options.placeholders);
+    auto loaded = load_rules(options.paths, options.filters, options.placeholders);
     if (!loaded) {
         fmt::print(stderr, "vigie: {}\n", loaded.error().to_string());
         return 2;
@@ -71,11 +72,24 @@ int run_rules_check(const RulesCheckOptions& options) {
         if (!options.rejected_only)
             fmt::print("note      {}:{}  {}  {}\n", p.file, p.line, p.rule, p.reason);
     }
+    if (!options.rejected_only) {
+        for (const sigma::Filter& f : rules.filters()) {
+            const sigma::FilterInfo& info = *f.info;
+            std::string names;
+            for (const std::string& r : info.rules) names += (names.empty() ? "" : ",") + r;
+            fmt::print("filter    {}:{}  {}  {}  [{} rule forms of {}]\n", info.file, info.line,
+                       info.id, info.title, f.rule_forms, names);
+        }
+    }
+    for (const sigma::RuleProblem& p : report.warnings) {
+        fmt::print("warning   {}:{}  {}  filter {}\n", p.file, p.line, p.rule, p.reason);
+    }
     fmt::print(
         "\nfiles {}, documents {}, rules loaded {} ({} runnable forms, {} correlations), "
-        "rejected {}, notes {}\n",
+        "filters {}, rejected {}, notes {}, filter warnings {}\n",
         report.files, report.documents, report.loaded, rules.rules().size(),
-        rules.correlations().size(), report.rejected.size(), report.notes.size());
+        rules.correlations().size(), report.filters, report.rejected.size(), report.notes.size(),
+        report.warnings.size());
     for (const auto& [name, count] : classes) fmt::print("  rejected: {:5}  {}\n", count, name);
     return report.rejected.empty() ? 0 : 1;
 }

@@ -8,7 +8,8 @@ namespace vigie::app {
 
 struct RulesCheckOptions {
     std::vector<std::string> paths;
-    std::string placeholders;  ///< YAML file of placeholder values (optional)
+    std::vector<std::string> filters;  ///< folders or files of Sigma filters only
+    std::string placeholders;          ///< YAML file of placeholder values (optional)
     bool rejected_only = false;
 };
 

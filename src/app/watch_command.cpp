@@ -54,6 +54,7 @@ bool apply_config(WatchCommandOptions& o) {
         const YAML::Node doc = YAML::LoadFile(o.config);
         const WatchCommandOptions defaults;
         take_list(doc, "rules", o.rules);
+        take_list(doc, "filters", o.filters);
         take(doc, "placeholders", o.placeholders, defaults.placeholders);
         take(doc, "state", o.state, defaults.state);
         take_list(doc, "listen_json", o.listen_json);
@@ -158,7 +159,7 @@ int run_watch_command(WatchCommandOptions o) {
     sigaddset(&signals, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-    const auto loaded = load_hunting_rules(o.rules, o.placeholders);
+    const auto loaded = load_hunting_rules(o.rules, o.filters, o.placeholders);
     if (!loaded) return 2;
     const sigma::RuleSet& rules = *loaded->rules;
 

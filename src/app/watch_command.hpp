@@ -7,7 +7,8 @@
 namespace vigie::app {
 
 struct WatchCommandOptions {
-    std::vector<std::string> rules;  ///< empty: the built-in pack
+    std::vector<std::string> rules;    ///< empty: the built-in pack
+    std::vector<std::string> filters;  ///< folders or files of Sigma filters only
     std::string placeholders;
     std::string state;  ///< --state DIR (required)
     std::vector<std::string> listen_json;

@@ -29,9 +29,14 @@ void EventMatcher::process(const core::Event& e, std::uint32_t source, std::uint
     if (const core::Value* id = e.field("EventID")) event_id = id->to_int().value_or(-1);
     count_type(event_id);
     matcher_.match(e, channel_, event_id, hits_);
+    for (const sigma::FilterRemoval& removal : matcher_.removed()) {
+        if (!kept(*plan_.rules().rules()[removal.rule])) continue;
+        if (filter_removals_.size() <= removal.filter) filter_removals_.resize(removal.filter + 1);
+        ++filter_removals_[removal.filter];
+    }
     for (const sigma::CompiledRule* rule : hits_) {
         // Correlations read a rule's detections whatever the level shown.
-        if (rule->info->level < plan_.min_level() && !plan_.correlated(rule->index)) continue;
+        if (!kept(*rule)) continue;
         Detection d;
         d.timestamp = e.timestamp;
         // EventRecordID as Windows shows it; the EVTX record header's number only when the
@@ -58,6 +63,12 @@ void EventMatcher::take_event_types(EventTypeCounts& counts) {
         counts[{key.substr(0, sep), id}] += count;
     }
     types_.clear();
+}
+
+void EventMatcher::take_filter_removals(std::vector<std::uint64_t>& counts) {
+    if (counts.size() < filter_removals_.size()) counts.resize(filter_removals_.size());
+    for (std::size_t i = 0; i < filter_removals_.size(); ++i) counts[i] += filter_removals_[i];
+    filter_removals_.assign(filter_removals_.size(), 0);
 }
 
 void EventMatcher::count_type(std::int64_t event_id) {

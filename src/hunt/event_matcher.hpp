@@ -57,10 +57,17 @@ class EventMatcher {
 
     /// Adds the (channel, event ID) counts seen so far to `counts` and forgets them.
     void take_event_types(EventTypeCounts& counts);
+    /// Adds the detections each Sigma filter removed so far to `counts` (indexed like
+    /// RuleSet::filters()) and forgets them. A removal counts when the detection would have
+    /// been kept: its rule is at the minimum level or read by a correlation.
+    void take_filter_removals(std::vector<std::uint64_t>& counts);
     std::uint64_t rule_evaluations() const noexcept { return matcher_.evaluations(); }
 
   private:
     void count_type(std::int64_t event_id);
+    bool kept(const sigma::CompiledRule& rule) const {
+        return rule.info->level >= plan_.min_level() || plan_.correlated(rule.index);
+    }
 
     const MatchPlan& plan_;
     sigma::RuleMatcher matcher_;
@@ -68,6 +75,7 @@ class EventMatcher {
     std::string channel_;
     std::string key_;
     std::unordered_map<std::string, std::uint64_t> types_;
+    std::vector<std::uint64_t> filter_removals_;
 };
 
 }  // namespace vigie::hunt

@@ -36,6 +36,7 @@ class Worker {
         stats.rule_evaluations += matcher_.rule_evaluations() - evaluations_taken_;
         evaluations_taken_ = matcher_.rule_evaluations();
         matcher_.take_event_types(stats.event_types);
+        matcher_.take_filter_removals(stats.filter_removals);
         events_ = outside_range_ = 0;
     }
 
@@ -123,6 +124,7 @@ HuntStats run_hunt(const sigma::RuleSet& rules, const std::vector<InputFile>& in
         workers.push_back(std::make_unique<Worker>(plan, options));
 
     HuntStats stats;
+    stats.filter_removals.assign(rules.filters().size(), 0);
     auto deliver = [&](FileResult&& r, std::uint64_t size) {
         stats.detections += r.detections.size();
         r.report.detections += r.detections.size();

@@ -60,6 +60,8 @@ struct HuntStats {
     std::uint64_t detections = 0;
     std::uint64_t rule_evaluations = 0;
     EventTypeCounts event_types;
+    /// Per Sigma filter (RuleSet::filters()): the detections it removed.
+    std::vector<std::uint64_t> filter_removals;
 };
 
 HuntStats run_hunt(const sigma::RuleSet& rules, const std::vector<InputFile>& inputs,

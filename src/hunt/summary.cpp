@@ -16,6 +16,24 @@ void append_line(std::string& out, fmt::format_string<Args...> format, Args&&...
     out += '\n';
 }
 
+// Each filter and the detections it removed (a detection two filters hold on counts for both).
+void render_filters(std::string& out, const HuntStats& stats, const sigma::RuleSet& rules) {
+    const std::vector<sigma::Filter>& filters = rules.filters();
+    const std::size_t warnings = rules.report().warnings.size();
+    if (filters.empty() && warnings == 0) return;
+    append_line(out, "filters    {} loaded{}; detections removed by each:", filters.size(),
+                warnings == 0 ? std::string()
+                              : fmt::format(" ({} warning{}: see `vigie rules check`)", warnings,
+                                            warnings == 1 ? "" : "s"));
+    for (std::size_t i = 0; i < filters.size(); ++i) {
+        const sigma::FilterInfo& info = *filters[i].info;
+        const std::uint64_t removed =
+            i < stats.filter_removals.size() ? stats.filter_removals[i] : 0;
+        append_line(out, "  {:>7}  {}  ({}:{}{})", removed, info.title, info.file, info.line,
+                    filters[i].rule_forms == 0 ? ", applies to no loaded rule" : "");
+    }
+}
+
 }  // namespace
 
 void Summary::add(const Detection& d, const sigma::RuleSet& rules) {
@@ -76,6 +94,8 @@ std::string Summary::render(const HuntStats& stats, const sigma::RuleSet& rules,
         stats.events > 0 ? static_cast<double>(stats.rule_evaluations) / stats.events : 0.0);
     append_line(out, "detections {}: critical {}, high {}, medium {}, low {}, informational {}",
                 detections_, by_level_[4], by_level_[3], by_level_[2], by_level_[1], by_level_[0]);
+
+    render_filters(out, stats, rules);
 
     if (!by_rule_form_.empty()) {
         std::map<const sigma::RuleInfo*, std::uint64_t> per_rule;

@@ -9,6 +9,7 @@
 
 #include "sigma/condition.hpp"
 #include "sigma/detection.hpp"
+#include "sigma/filter.hpp"
 #include "sigma/logsource.hpp"
 #include "sigma/rule.hpp"
 
@@ -21,9 +22,13 @@ struct CompiledRule {
     /// The event IDs it can match (from its log source or its detection); empty: any.
     std::vector<std::int64_t> event_ids;
     std::string target;  ///< log source target ("sysmon-1", "security-4688", "security", ...)
+    FieldMappingKind mapping = FieldMappingKind::kNone;
     EventFilter filter;
     std::vector<Selection> selections;
     Condition condition;
+    /// Sigma filters (meta filters, filter.hpp) naming the rule: a match stands only when none of
+    /// them holds.
+    std::vector<RuleFilter> meta_filters;
 
     /// The detection alone (the caller has checked the filter). `memo` is scratch space.
     bool evaluate(EventFields& ev, std::vector<signed char>& memo) const {

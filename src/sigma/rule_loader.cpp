@@ -13,6 +13,7 @@
 #include "core/ordered_parallel.hpp"
 
 #include "sigma/detection_compiler.hpp"
+#include "sigma/filter_document.hpp"
 #include "sigma/rule_set.hpp"
 #include "sigma/yaml_reading.hpp"
 
@@ -100,7 +101,7 @@ std::vector<std::string> split_documents(const std::string& yaml) {
 
 class RuleLoader {
   public:
-    explicit RuleLoader(RuleSet& set) : set_(set) {}
+    RuleLoader(RuleSet& set, DocumentKinds kinds) : set_(set), kinds_(kinds) {}
 
     void load_document(const YAML::Node& doc, const std::string& file) {
         ++set_.report_.documents;
@@ -113,9 +114,14 @@ class RuleLoader {
         const std::string id = scalar(doc["id"]);
         const std::string label = !id.empty() ? id : title;
         const bool correlation = static_cast<bool>(doc["correlation"]);
-        if (doc["filter"] && !doc["detection"] && !correlation) {
-            reject(file, line, label, core::ErrorCode::kUnsupported,
-                   "Sigma filter documents are not supported by this version");
+        if (is_filter_document(doc)) {
+            load_filter(doc, file, line, label);
+            return;
+        }
+        if (kinds_ == DocumentKinds::kFiltersOnly) {
+            reject(file, line, label, core::ErrorCode::kInvalidArgument,
+                   "not a Sigma filter ('filter' with 'rules', no 'detection'), in a folder "
+                   "given as filters");
             return;
         }
         if (!doc["detection"] && !correlation) {
@@ -167,6 +173,7 @@ class RuleLoader {
             rule->info = info;
             rule->target = target.name;
             rule->filter = target.filter;
+            rule->mapping = target.mapping;
             rule->selections = std::move(detection->selections);
             rule->condition = std::move(detection->condition);
             set_.rules_.push_back(std::move(rule));
@@ -226,6 +233,29 @@ class RuleLoader {
     }
 
   private:
+    void load_filter(const YAML::Node& doc, const std::string& file, std::uint32_t line,
+                     const std::string& label) {
+        auto filter =
+            read_filter_document(doc, file, line, set_.names_, set_.options_.placeholders);
+        if (!filter) {
+            const std::uint32_t where =
+                filter.error().location.line != 0 ? filter.error().location.line : line;
+            reject(file, where, label, filter.error().code, "filter: " + filter.error().message);
+            return;
+        }
+        // Filters and rules share one id space: a filter is named in messages by its id.
+        if (const std::string& id = filter->info->id; !id.empty()) {
+            auto [it, inserted] = set_.rule_files_by_id_.try_emplace(id, file);
+            if (!inserted) {
+                reject(file, line, label, core::ErrorCode::kInvalidArgument,
+                       "duplicate rule id, already loaded from " + it->second);
+                return;
+            }
+        }
+        set_.filters_.push_back(std::move(*filter));
+        ++set_.report_.filters;
+    }
+
     /// The rule's metadata; null (and the document rejected) when it is not acceptable.
     std::shared_ptr<RuleInfo> read_info(const YAML::Node& doc, const std::string& file,
                                         std::uint32_t line, const std::string& label) {
@@ -279,6 +309,7 @@ class RuleLoader {
     }
 
     RuleSet& set_;
+    DocumentKinds kinds_;
 };
 
 RuleSet::RuleSet(RuleSetOptions options) : options_(options) {}
@@ -295,7 +326,7 @@ bool is_rule_file(const std::filesystem::path& p) {
 
 }  // namespace
 
-core::Result<void> RuleSet::load_path(const std::string& path) {
+core::Result<void> RuleSet::load_path(const std::string& path, DocumentKinds kinds) {
     namespace fs = std::filesystem;
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
@@ -320,7 +351,7 @@ core::Result<void> RuleSet::load_path(const std::string& path) {
     }
     // Reading and YAML parsing go to all cores; compiling stays in file order on this thread
     // (it interns field names), so results do not depend on scheduling.
-    RuleLoader loader(*this);
+    RuleLoader loader(*this, kinds);
     core::ordered_parallel<ParsedFile>(
         files.size(), std::max(1u, std::thread::hardware_concurrency()), 64,
         [&](std::size_t i, unsigned) {
@@ -337,8 +368,8 @@ core::Result<void> RuleSet::load_path(const std::string& path) {
     return {};
 }
 
-void RuleSet::load_yaml(const std::string& yaml, const std::string& file) {
-    RuleLoader(*this).load_text(yaml, file);
+void RuleSet::load_yaml(const std::string& yaml, const std::string& file, DocumentKinds kinds) {
+    RuleLoader(*this, kinds).load_text(yaml, file);
 }
 
 }  // namespace vigie::sigma

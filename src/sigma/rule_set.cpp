@@ -242,6 +242,7 @@ void RuleSet::Bucket::add(std::uint32_t rule, bool keyword_literals,
 
 void RuleSet::finalize() {
     link_correlations();
+    apply_filters();
     channels_.clear();
     any_channel_ = Bucket{};
     prefilter_ = LiteralPrefilter{};
@@ -357,9 +358,21 @@ void RuleMatcher::match(const core::Event& event, std::vector<const CompiledRule
     match(event, channel, event_id, hits);
 }
 
+bool RuleMatcher::filtered_out(const CompiledRule& rule) {
+    bool out = false;
+    // Every filter that holds is credited with the removal, not only the first.
+    for (const RuleFilter& f : rule.meta_filters) {
+        if (!f.holds(fields_, filter_memo_)) continue;
+        removed_.push_back({rule.index, f.filter});
+        out = true;
+    }
+    return out;
+}
+
 void RuleMatcher::match(const core::Event& event, std::string_view channel, std::int64_t event_id,
                         std::vector<const CompiledRule*>& hits) {
     hits.clear();
+    removed_.clear();
     channel_.assign(channel);
     for (char& c : channel_) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
@@ -389,12 +402,14 @@ void RuleMatcher::match(const core::Event& event, std::string_view channel, std:
     std::sort(filtered_candidates_.begin(), filtered_candidates_.end());
     for (const std::uint32_t i : candidates_) {
         ++evaluations_;
-        if (rules[i]->evaluate(fields_, memo_)) hits.push_back(rules[i].get());
+        if (rules[i]->evaluate(fields_, memo_) && !filtered_out(*rules[i]))
+            hits.push_back(rules[i].get());
     }
     for (const std::uint32_t i : filtered_candidates_) {
         if (!passes_filter(*rules[i], event, channel_, event_id)) continue;
         ++evaluations_;
-        if (rules[i]->evaluate(fields_, memo_)) hits.push_back(rules[i].get());
+        if (rules[i]->evaluate(fields_, memo_) && !filtered_out(*rules[i]))
+            hits.push_back(rules[i].get());
     }
 }
 

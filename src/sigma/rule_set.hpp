@@ -2,6 +2,7 @@
 //
 //   sigma::RuleSet rules;
 //   rules.load_path("rules/");                  // files or folders; problems go to report()
+//   rules.load_path("site/", sigma::DocumentKinds::kFiltersOnly);    // Sigma filters (filter.hpp)
 //   rules.finalize();                           // builds the event index
 //   sigma::RuleMatcher matcher(rules);          // one per thread
 //   matcher.match(event, hits);                 // hits: the CompiledRules that matched
@@ -20,6 +21,7 @@
 #include "core/event.hpp"
 #include "sigma/compiled_rule.hpp"
 #include "sigma/correlation.hpp"
+#include "sigma/filter.hpp"
 #include "sigma/literal_prefilter.hpp"
 #include "sigma/placeholders.hpp"
 #include "sigma/regex_prefilter.hpp"
@@ -59,6 +61,16 @@ struct LoadReport {
     std::vector<RuleProblem> rejected;
     /// Loaded rules with a restriction worth knowing ("not on Security 4688: ...").
     std::vector<RuleProblem> notes;
+    std::size_t filters = 0;  ///< Sigma filter documents loaded
+    /// Filters that cannot apply as written: a rule they name is not loaded, is a correlation,
+    /// or has another log source. The rules run, unfiltered there.
+    std::vector<RuleProblem> warnings;
+};
+
+/// Which documents a path may hold.
+enum class DocumentKinds : unsigned char {
+    kAll,          ///< rules, correlations and filters, told apart by their structure
+    kFiltersOnly,  ///< filters; anything else is rejected
 };
 
 struct RuleSetOptions {
@@ -79,11 +91,13 @@ class RuleSet {
 
     /// Loads a .yml/.yaml file or every such file under a folder (recursively).
     /// Returns an error only when `path` itself cannot be read.
-    core::Result<void> load_path(const std::string& path);
+    core::Result<void> load_path(const std::string& path,
+                                 DocumentKinds kinds = DocumentKinds::kAll);
     /// Loads the YAML text of one file (one or several documents).
-    void load_yaml(const std::string& yaml, const std::string& file);
-    /// Links correlations to the rules they name and builds the index; call once after
-    /// loading, before matching.
+    void load_yaml(const std::string& yaml, const std::string& file,
+                   DocumentKinds kinds = DocumentKinds::kAll);
+    /// Links correlations and filters to the rules they name and builds the index; call once
+    /// after loading, before matching.
     void finalize();
 
     const LoadReport& report() const noexcept { return report_; }
@@ -99,6 +113,8 @@ class RuleSet {
     /// The correlation with this detection-rule number, or null for a base rule form.
     const CorrelationRule* correlation(std::uint32_t index) const noexcept;
     const std::vector<CorrelationRule>& correlations() const noexcept { return correlations_; }
+    /// The Sigma filters loaded, in load order (RuleFilter::filter indexes them).
+    const std::vector<Filter>& filters() const noexcept { return filters_; }
     /// The correlations that read the detections of a rule.
     const std::vector<CorrelationUse>& correlation_uses(std::uint32_t index) const;
     /// Whether a rule's own detections are shown: not when only correlations without
@@ -129,6 +145,7 @@ class RuleSet {
   private:
     friend class RuleLoader;
     void link_correlations();  // correlation_links.cpp
+    void apply_filters();      // filter.cpp
 
     struct ChannelIndex {
         std::unordered_map<std::int64_t, Bucket> by_id;
@@ -145,6 +162,7 @@ class RuleSet {
     RegexPrefilter regex_prefilter_;
     std::unordered_map<std::string, std::string> rule_files_by_id_;  // duplicate id detection
     std::vector<CorrelationRule> correlations_;
+    std::vector<Filter> filters_;
     std::vector<std::vector<CorrelationUse>> uses_;  // per detection-rule number
     std::vector<bool> shown_;                        // per detection-rule number
 };
@@ -154,18 +172,22 @@ class RuleMatcher {
   public:
     explicit RuleMatcher(const RuleSet& rules) : rules_(&rules) {}
 
-    /// Appends to `hits` every rule form that matches `event` (cleared first).
+    /// Appends to `hits` every rule form that matches `event` (cleared first). A match that a
+    /// Sigma filter removes is not a hit; it is listed in removed().
     void match(const core::Event& event, std::vector<const CompiledRule*>& hits);
     /// The same, for a caller that has read the event's Channel and EventID already.
     void match(const core::Event& event, std::string_view channel, std::int64_t event_id,
                std::vector<const CompiledRule*>& hits);
     /// Number of rule evaluations done so far (for statistics).
     std::uint64_t evaluations() const noexcept { return evaluations_; }
+    /// The matches of the last event that filters removed: one entry per filter that held.
+    const std::vector<FilterRemoval>& removed() const noexcept { return removed_; }
 
   private:
     bool passes_filter(const CompiledRule& rule, const core::Event& event,
                        std::string_view channel_lower, std::int64_t event_id);
     void collect(const RuleSet::Bucket* bucket, std::vector<std::uint32_t>& out);
+    bool filtered_out(const CompiledRule& rule);
 
     const RuleSet* rules_;
     EventFields fields_;
@@ -175,6 +197,8 @@ class RuleMatcher {
     std::vector<std::uint32_t> candidates_;
     std::vector<std::uint32_t> filtered_candidates_;
     std::vector<signed char> memo_;
+    std::vector<signed char> filter_memo_;
+    std::vector<FilterRemoval> removed_;
     std::string channel_;
     std::uint64_t evaluations_ = 0;
 };

@@ -44,6 +44,13 @@ StatusSnapshot take_snapshot(const WatchEngine& engine, double uptime_seconds) {
         s.inputs.push_back(std::move(i));
     }
     s.engine = engine.status();
+    const auto& filters = engine.rules().filters();
+    for (std::size_t i = 0; i < filters.size(); ++i) {
+        const sigma::FilterInfo& info = *filters[i].info;
+        s.filters.push_back(
+            {info.title, info.file, info.line,
+             i < s.engine.filter_removals.size() ? s.engine.filter_removals[i] : 0});
+    }
     const auto picture = engine.picture();
     s.hosts = picture->hosts.size();
     for (const auto& h : picture->hosts) s.emergencies += hunt::is_emergency(h.urgency) ? 1 : 0;
@@ -73,8 +80,19 @@ std::string render_status_json(const StatusSnapshot& s) {
                    e.correlations, e.pending_correlation, e.alerts, e.commits, e.commit_failures,
                    e.unknown_rules, s.hosts, s.emergencies);
     core::append_json_string(out, e.watermark != 0 ? core::format_iso8601_micros(e.watermark) : "");
-    out += ",\"inputs\":[";
+    out += ",\"filters\":[";
     bool first = true;
+    for (const FilterSnapshot& f : s.filters) {
+        if (!first) out += ',';
+        first = false;
+        out += "{\"title\":";
+        core::append_json_string(out, f.title);
+        out += ",\"file\":";
+        core::append_json_string(out, f.file);
+        fmt::format_to(std::back_inserter(out), ",\"line\":{},\"removed\":{}}}", f.line, f.removed);
+    }
+    out += "],\"inputs\":[";
+    first = true;
     for (const InputSnapshot& i : s.inputs) {
         if (!first) out += ',';
         first = false;

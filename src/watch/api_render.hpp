@@ -24,9 +24,17 @@ struct InputSnapshot {
     std::uint64_t throttled = 0;
 };
 
+struct FilterSnapshot {
+    std::string title;
+    std::string file;
+    std::uint32_t line = 0;
+    std::uint64_t removed = 0;  ///< detections removed since start
+};
+
 struct StatusSnapshot {
     double uptime_seconds = 0;
     std::vector<InputSnapshot> inputs;
+    std::vector<FilterSnapshot> filters;  ///< the Sigma filters loaded
     EngineStatus engine;
     std::size_t hosts = 0;
     std::size_t emergencies = 0;

@@ -242,6 +242,7 @@ void WatchEngine::match_loop() {
             m.newest = std::max(m.newest, event.timestamp);
             matcher.process(event, batch.origin, first + i, m.detections);
         }
+        matcher.take_filter_removals(m.filter_removals);
         matched_.push(m, 1);
     }
     if (--workers_running_ == 0) matched_.close();
@@ -363,6 +364,12 @@ core::Result<void> WatchEngine::commit(std::vector<MatchedBatch>& batches, bool 
         status_.watermark = released_;
         status_.queue_batches = queue_.size();
         status_.queue_bytes = queue_.bytes();
+        for (const MatchedBatch& b : batches) {
+            if (status_.filter_removals.size() < b.filter_removals.size())
+                status_.filter_removals.resize(b.filter_removals.size());
+            for (std::size_t i = 0; i < b.filter_removals.size(); ++i)
+                status_.filter_removals[i] += b.filter_removals[i];
+        }
         if (!batches.empty()) {
             status_.lag_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  now - batches.back().submitted)

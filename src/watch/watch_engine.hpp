@@ -97,6 +97,9 @@ struct EngineStatus {
     std::int64_t lag_ms = 0;              ///< submission to commit, last batch
     std::uint64_t watermark = 0;          ///< FILETIME ticks fed to the correlator so far
     std::uint64_t unknown_rules = 0;      ///< stored detections of rules no longer loaded
+    /// Per Sigma filter (RuleSet::filters()): detections it removed since start, in committed
+    /// batches (an event resent counts again).
+    std::vector<std::uint64_t> filter_removals;
 };
 
 class WatchEngine {
@@ -146,6 +149,7 @@ class WatchEngine {
         std::uint64_t rejected = 0;
         core::FileTimeTicks newest = 0;
         std::vector<hunt::Detection> detections;
+        std::vector<std::uint64_t> filter_removals;  ///< per Sigma filter
         std::optional<InputPosition> position;
         std::function<void(const BatchOutcome&)> on_committed;
         std::vector<std::uint32_t> rejected_items;

@@ -2,8 +2,11 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -35,6 +38,28 @@ inline std::vector<std::string> lines(const std::string& s) {
     for (std::string l; std::getline(in, l);) out.push_back(l);
     return out;
 }
+
+/// A folder of rules (or other files) written by a test, removed at the end.
+class RuleDir {
+  public:
+    RuleDir()
+        : path_(std::filesystem::temp_directory_path() /
+                ("vigie-hunt-" + std::to_string(getpid()) + "-" + std::to_string(counter_++))) {
+        std::filesystem::create_directories(path_);
+    }
+    ~RuleDir() { std::filesystem::remove_all(path_); }
+    RuleDir(const RuleDir&) = delete;
+    RuleDir& operator=(const RuleDir&) = delete;
+    void write(const std::string& name, const std::string& text) {
+        std::ofstream(path_ / name) << text;
+    }
+    std::string path() const { return path_.string(); }
+    std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+  private:
+    static inline int counter_ = 0;
+    std::filesystem::path path_;
+};
 
 inline const std::string kVigie = std::string(VIGIE_BINARY_DIR) + "/vigie";
 inline const std::string kDemo = std::string(VIGIE_SOURCE_DIR) + "/tests/fixtures/demo.evtx";

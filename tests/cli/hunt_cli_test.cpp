@@ -18,30 +18,12 @@ using vigie::test::CommandResult;
 using vigie::test::kDemo;
 using vigie::test::kVigie;
 using vigie::test::lines;
+using vigie::test::RuleDir;
 using vigie::test::run;
 
 namespace fs = std::filesystem;
 
 const fs::path kShared = VIGIE_SHARED_DATA;
-
-// A folder of rules written by the test, removed at the end.
-class RuleDir {
-  public:
-    RuleDir()
-        : path_(fs::temp_directory_path() /
-                ("vigie-hunt-" + std::to_string(getpid()) + "-" + std::to_string(counter_++))) {
-        fs::create_directories(path_);
-    }
-    ~RuleDir() { fs::remove_all(path_); }
-    void write(const std::string& name, const std::string& text) {
-        std::ofstream(path_ / name) << text;
-    }
-    std::string path() const { return path_.string(); }
-
-  private:
-    static inline int counter_ = 0;
-    fs::path path_;
-};
 
 const char* kServiceRule = R"(title: Clop Service Installed
 id: 11111111-0000-4000-8000-000000000001

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "engine_support.hpp"
+#include "watch/api_render.hpp"
 #include "watch/watch_engine.hpp"
 
 namespace {
@@ -87,6 +88,41 @@ TEST(WatchEngine, SameDetectionsAndHostPictureAsHunt) {
     EXPECT_EQ(alerts.detections, expected.detections);
     EXPECT_FALSE(alerts.hosts.empty()) << "the demo's hosts reach an urgency worth an alert";
     EXPECT_EQ((*engine)->counters(input).events_processed, 11u);
+}
+
+// Sigma filters apply in the daemon as in the hunt, and /api/status counts what each removed.
+TEST(WatchEngine, FiltersRemoveTheSameDetectionsAsInTheHuntAndAreCounted) {
+    auto rules = std::make_unique<sigma::RuleSet>();
+    ASSERT_TRUE(rules->load_path(std::string(VIGIE_SOURCE_DIR) + "/rules"));
+    rules->load_yaml(R"(title: AD discovery at the reception desk is the inventory tool
+logsource: {product: windows, category: process_creation}
+filter:
+    rules: [bd9a9f67-09c8-530d-b024-c10919325084]
+    selection: {Computer: PC-ACCUEIL-07}
+    condition: selection
+)",
+                     "site.yml", sigma::DocumentKinds::kFiltersOnly);
+    rules->finalize();
+    ASSERT_EQ(rules->filters().size(), 1u);
+    TempDir dir("engine");
+    const HuntResult expected = hunt_in_process(*rules, {kDemoEvtx});
+    ASSERT_FALSE(expected.detections.empty());
+    for (const DetectionKey& k : expected.detections)
+        EXPECT_NE(std::get<2>(k), "bd9a9f67-09c8-530d-b024-c10919325084");
+    auto engine = watch::WatchEngine::open(*rules, options_for(dir));
+    ASSERT_TRUE(engine) << engine.error().to_string();
+    const auto input = (*engine)->register_input("test", "test");
+    (*engine)->start();
+    submit_all(**engine, input, evtx_as_json_lines(kDemoEvtx));
+    ASSERT_TRUE(wait_until([&] { return (*engine)->status().pending_correlation == 0; }));
+    (*engine)->stop();
+    EXPECT_EQ(read_alerts(dir.str() + "/state").detections, expected.detections);
+    EXPECT_EQ((*engine)->status().filter_removals, std::vector<std::uint64_t>{2});
+    const std::string status = watch::render_status_json(watch::take_snapshot(**engine, 1.0));
+    EXPECT_NE(status.find("\"filters\":[{\"title\":\"AD discovery at the reception desk is the "
+                          "inventory tool\",\"file\":\"site.yml\",\"line\":1,\"removed\":2}]"),
+              std::string::npos)
+        << status;
 }
 
 TEST(WatchEngine, ARestartAndAResendAlertNothingTwice) {
