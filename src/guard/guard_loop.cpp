@@ -39,7 +39,10 @@ void run_replay(Engine& engine, ReplaySource& source) {
         (void)source.read(batch, std::chrono::milliseconds(0));
         // Nothing can come: every process left waits for a held open (the hold limit, at
         // once: a replay does not wait).
-        if (batch.empty() && engine.holding()) engine.release_held();
+        if (batch.empty()) {
+            if (!engine.holding()) break;  // a process waits for an open nobody holds
+            engine.release_held();
+        }
         engine.handle(batch);
     }
     engine.release_held();
