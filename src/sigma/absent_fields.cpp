@@ -76,8 +76,10 @@ AbsentFieldsVerdict judge_absent_fields(const Condition& condition,
     for (const AbsentFieldUse& u : uses) truths.push_back(u.truth);
     // Named in the order of the rule: "'selection_ofn' (OriginalFileName)".
     std::string never, always;
+    std::uint32_t line = 0;
     for (const std::uint32_t s : condition.referenced()) {
         if (s >= uses.size() || uses[s].truth == Truth::kUnknown) continue;
+        if (line == 0) line = uses[s].line;
         std::string& list = uses[s].truth == Truth::kFalse ? never : always;
         list += std::string(list.empty() ? "'" : ", '") +
                 (s < names.size() ? names[s] : std::string()) + "' (" + joined(uses[s].fields) +
@@ -88,6 +90,7 @@ AbsentFieldsVerdict judge_absent_fields(const Condition& condition,
     if (!always.empty())
         decided += std::string(decided.empty() ? "" : "; ") + "always match: " + always;
     AbsentFieldsVerdict verdict;
+    verdict.line = line;
     if (condition_truth(condition, truths) == Truth::kFalse) {
         verdict.runnable = false;
         verdict.reason =

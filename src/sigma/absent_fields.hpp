@@ -16,6 +16,7 @@
 // that can never match are named in the load report.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct AbsentFieldUse {
     std::vector<std::string> fields;  ///< as the rule writes them, each once
     /// The selection's value on every event of the source when the absent fields decide it.
     Truth truth = Truth::kUnknown;
+    std::uint32_t line = 0;  ///< of the selection in the rule file (1-based; 0: unknown)
 };
 
 /// The value of `item`, a test of a field no event has, on every event.
@@ -42,8 +44,9 @@ Truth condition_truth(const Condition& condition, const std::vector<Truth>& sele
 
 /// What a rule form loses on a source with absent fields.
 struct AbsentFieldsVerdict {
-    bool runnable = true;  ///< false: its condition can never hold on that source
-    std::string reason;    ///< the selections that can never match and why; empty: none
+    bool runnable = true;    ///< false: its condition can never hold on that source
+    std::string reason;      ///< the selections that can never match and why; empty: none
+    std::uint32_t line = 0;  ///< of the first selection named in `reason`
 };
 
 /// Judges a compiled detection: `uses` and `names` are per selection, like its selections.

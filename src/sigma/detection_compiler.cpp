@@ -557,6 +557,7 @@ core::Result<CompiledDetection> compile_detection(const YAML::Node& detection,
         if (key == "condition" || key == "timeframe") continue;
         const std::size_t i = index++;
         out.selections[i].name = key;
+        out.absent[i].line = yaml_line(kv.first);
         if (!std::binary_search(used.begin(), used.end(), static_cast<std::uint32_t>(i))) continue;
         auto sel = compile_selection(key, kv.second, context, out.absent[i]);
         if (!sel) return sel.error();

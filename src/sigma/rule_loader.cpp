@@ -174,14 +174,15 @@ class RuleLoader {
                 for (const Selection& sel : detection->selections) names.push_back(sel.name);
                 const AbsentFieldsVerdict verdict =
                     judge_absent_fields(detection->condition, detection->absent, names);
+                const std::uint32_t where = verdict.line != 0 ? verdict.line : line;
                 if (!verdict.runnable) {
                     set_.report_.notes.push_back(
-                        {file, line, label, core::ErrorCode::kUnsupported,
+                        {file, where, label, core::ErrorCode::kUnsupported,
                          "not run on " + target.name + ": " + verdict.reason});
                     continue;
                 }
                 if (!verdict.reason.empty()) {
-                    set_.report_.notes.push_back({file, line, label, core::ErrorCode::kUnsupported,
+                    set_.report_.notes.push_back({file, where, label, core::ErrorCode::kUnsupported,
                                                   "on " + target.name + ": " + verdict.reason});
                 }
             }
