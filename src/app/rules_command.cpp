@@ -91,6 +91,19 @@ int run_rules_check(const RulesCheckOptions& options) {
         rules.correlations().size(), report.filters, report.rejected.size(), report.notes.size(),
         report.warnings.size());
     for (const auto& [name, count] : classes) fmt::print("  rejected: {:5}  {}\n", count, name);
+    // Hospitals without Sysmon have only Security 4688 for process creation.
+    std::size_t process_rules = 0, on_4688 = 0;
+    const sigma::RuleInfo* last = nullptr;
+    for (const auto& rule : rules.rules()) {
+        if (rule->info->logsource.category != "process_creation") continue;
+        if (rule->info.get() != last) ++process_rules;
+        last = rule->info.get();
+        if (rule->target == "security-4688") ++on_4688;
+    }
+    if (process_rules > 0) {
+        fmt::print("  process_creation rules {}: runnable on Security 4688 {}, not {}\n",
+                   process_rules, on_4688, process_rules - on_4688);
+    }
     return report.rejected.empty() ? 0 : 1;
 }
 

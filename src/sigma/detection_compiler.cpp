@@ -2,6 +2,7 @@
 
 #include "sigma/yaml_reading.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <set>
@@ -257,11 +258,11 @@ class ItemCompiler {
                 return at(node, core::ErrorCode::kParse,
                           "fieldref: a field name cannot hold wildcards");
             }
-            auto mapped = map_field(ctx_.mapping, v.text);
-            if (!mapped) return at(node, mapped.error().code, mapped.error().message);
+            const MappedField mapped = map_field(ctx_.mapping, v.text);
             Predicate p;
             p.kind = Predicate::Kind::kFieldRef;
-            p.other = ctx_.names->intern(mapped->name);
+            // A field the source never has is never found: the reference does not hold.
+            p.other = mapped.absent ? FieldNames::kUnknown : ctx_.names->intern(mapped.name);
             p.ref_cased = m.cased;
             p.ref_mode = m.contains     ? StringMatcher::Mode::kContains
                          : m.startswith ? StringMatcher::Mode::kPrefix
@@ -409,10 +410,10 @@ core::Result<DetectionItem> compile_item(const std::string& key, const YAML::Nod
     item.negated = mods->neq;
     ValueMapping value_mapping = ValueMapping::kNone;
     if (!item.keyword) {
-        auto mapped = map_field(ctx.mapping, field);
-        if (!mapped) return at(key_node, mapped.error().code, mapped.error().message);
-        item.field = ctx.names->intern(mapped->name);
-        value_mapping = mapped->values;
+        // An absent field keeps kUnknown: evaluated on no event, folded by compile_map.
+        const MappedField mapped = map_field(ctx.mapping, field);
+        if (!mapped.absent) item.field = ctx.names->intern(mapped.name);
+        value_mapping = mapped.values;
     }
     ItemCompiler compiler(ctx, value_mapping);
     auto add_value = [&](const YAML::Node& v) -> core::Result<void> {
@@ -437,27 +438,52 @@ core::Result<DetectionItem> compile_item(const std::string& key, const YAML::Nod
     return item;
 }
 
-core::Result<std::vector<DetectionItem>> compile_map(const YAML::Node& map,
-                                                     const DetectionContext& ctx) {
+// The AND of a map's items. Tests of absent fields are constants: a true one is left out, a
+// false one makes the whole map false on every event of the source (`never`).
+struct ItemList {
     std::vector<DetectionItem> items;
+    bool never = false;
+};
+
+core::Result<ItemList> compile_map(const YAML::Node& map, const DetectionContext& ctx,
+                                   AbsentFieldUse& absent) {
+    ItemList list;
     for (const auto& kv : map) {
         if (!kv.first.IsScalar())
             return at(kv.first, core::ErrorCode::kParse, "field name expected");
-        auto item = compile_item(kv.first.Scalar(), kv.first, kv.second, ctx);
+        const std::string& key = kv.first.Scalar();
+        auto item = compile_item(key, kv.first, kv.second, ctx);
         if (!item) return item.error();
-        items.push_back(std::move(*item));
+        if (item->keyword || item->field != FieldNames::kUnknown) {
+            list.items.push_back(std::move(*item));
+            continue;
+        }
+        const std::string field = key.substr(0, key.find('|'));
+        if (std::find(absent.fields.begin(), absent.fields.end(), field) == absent.fields.end())
+            absent.fields.push_back(field);
+        if (!holds_when_absent(*item)) list.never = true;
     }
-    return items;
+    return list;
 }
 
 core::Result<Selection> compile_selection(const std::string& name, const YAML::Node& node,
-                                          const DetectionContext& ctx) {
+                                          const DetectionContext& ctx, AbsentFieldUse& absent) {
     Selection sel;
     sel.name = name;
+    // With absent fields, the OR keeps the maps that can still hold; none left: never true,
+    // one left empty: always true.
+    auto settle = [&] {
+        if (absent.fields.empty()) return;
+        absent.truth = sel.alternatives.empty() ? Truth::kFalse : Truth::kUnknown;
+        for (const auto& items : sel.alternatives) {
+            if (items.empty()) absent.truth = Truth::kTrue;
+        }
+    };
     if (node.IsMap()) {
-        auto items = compile_map(node, ctx);
-        if (!items) return items.error();
-        sel.alternatives.push_back(std::move(*items));
+        auto list = compile_map(node, ctx, absent);
+        if (!list) return list.error();
+        if (!list->never) sel.alternatives.push_back(std::move(list->items));
+        settle();
         return sel;
     }
     if (node.IsSequence()) {
@@ -469,10 +495,11 @@ core::Result<Selection> compile_selection(const std::string& name, const YAML::N
         }
         if (maps) {
             for (const auto& v : node) {
-                auto items = compile_map(v, ctx);
-                if (!items) return items.error();
-                sel.alternatives.push_back(std::move(*items));
+                auto list = compile_map(v, ctx, absent);
+                if (!list) return list.error();
+                if (!list->never) sel.alternatives.push_back(std::move(list->items));
             }
+            settle();
             return sel;
         }
         // A list of keywords.
@@ -523,14 +550,16 @@ core::Result<CompiledDetection> compile_detection(const YAML::Node& detection,
     // Compile only what the condition uses: an unused, broken selection does not matter.
     const std::vector<std::uint32_t> used = out.condition.referenced();
     out.selections.resize(names.size());
+    out.absent.resize(names.size());
     std::size_t index = 0;
     for (const auto& kv : detection) {
         const std::string key = kv.first.Scalar();
         if (key == "condition" || key == "timeframe") continue;
         const std::size_t i = index++;
         out.selections[i].name = key;
+        out.absent[i].line = yaml_line(kv.first);
         if (!std::binary_search(used.begin(), used.end(), static_cast<std::uint32_t>(i))) continue;
-        auto sel = compile_selection(key, kv.second, context);
+        auto sel = compile_selection(key, kv.second, context, out.absent[i]);
         if (!sel) return sel.error();
         out.selections[i] = std::move(*sel);
     }

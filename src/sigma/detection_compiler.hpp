@@ -3,7 +3,8 @@
 // Values go through their modifiers in the order written, as in pySigma: encoders and
 // `windash` rewrite or multiply the value, `contains`/`startswith`/`endswith` add wildcards,
 // type modifiers (re, cidr, lt.., exists, fieldref, time parts) choose the predicate. Errors
-// carry the YAML line of the offending item. Internal to the sigma library.
+// carry the YAML line of the offending item. Tests of fields the event source never has are
+// folded to their constant value (absent_fields.hpp). Internal to the sigma library.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "sigma/absent_fields.hpp"
 #include "sigma/condition.hpp"
 #include "sigma/detection.hpp"
 #include "sigma/field_mapping.hpp"
@@ -22,6 +24,8 @@ namespace vigie::sigma {
 struct CompiledDetection {
     std::vector<Selection> selections;
     Condition condition;
+    /// Per selection (like `selections`): its tests of fields the source never has.
+    std::vector<AbsentFieldUse> absent;
 };
 
 struct DetectionContext {

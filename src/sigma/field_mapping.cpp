@@ -7,7 +7,7 @@
 
 namespace vigie::sigma {
 
-core::Result<MappedField> map_field(FieldMappingKind mapping, std::string_view name) {
+MappedField map_field(FieldMappingKind mapping, std::string_view name) {
     if (mapping == FieldMappingKind::kNone) return MappedField{std::string(name)};
     // Security 4688 ("A new process has been created"), Windows 10 and later field names.
     struct Row {
@@ -37,8 +37,10 @@ core::Result<MappedField> map_field(FieldMappingKind mapping, std::string_view n
     for (std::string_view c : kCommon) {
         if (c == lower) return MappedField{std::string(name)};
     }
-    return core::fail(core::ErrorCode::kUnsupported,
-                      "field '" + std::string(name) + "' has no counterpart in Security 4688");
+    // Sysmon-only: OriginalFileName, Hashes, ParentCommandLine, Company, CurrentDirectory, ...
+    MappedField absent;
+    absent.absent = true;
+    return absent;
 }
 
 std::string integrity_level_sid(std::string_view level) {

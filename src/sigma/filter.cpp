@@ -120,6 +120,18 @@ core::Result<Filter> read_filter_document(const YAML::Node& doc, const std::stri
             out.not_compiled[m] = compiled.error().message;
             continue;
         }
+        if (mapping != FieldMappingKind::kNone) {
+            // Fields the source never has are absent, as for rules: a filter that can never
+            // hold there has nothing to remove, and says so.
+            std::vector<std::string> selection_names;
+            for (const Selection& sel : compiled->selections) selection_names.push_back(sel.name);
+            const AbsentFieldsVerdict verdict =
+                judge_absent_fields(compiled->condition, compiled->absent, selection_names);
+            if (!verdict.runnable) {
+                out.not_compiled[m] = verdict.reason;
+                continue;
+            }
+        }
         out.detections[m] =
             FilterDetection{std::move(compiled->selections), std::move(compiled->condition)};
     }

@@ -3,7 +3,8 @@
 // The mapping is the taxonomy appendix of the specification (v2.1), checked on every event:
 // merged or renamed log files are judged record by record, never by their first record or
 // their file name. `process_creation` has two targets: Sysmon event 1 as the rules are written,
-// and Security event 4688 through a field mapping (field_mapping.hpp).
+// and Security event 4688 through a field mapping (field_mapping.hpp), where Sysmon-only fields
+// are absent (absent_fields.hpp).
 #pragma once
 
 #include <cstdint>

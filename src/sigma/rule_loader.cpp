@@ -169,6 +169,23 @@ class RuleLoader {
                 reject(file, where, label, e.code, e.message);
                 return;
             }
+            if (target.mapping != FieldMappingKind::kNone) {
+                std::vector<std::string> names;
+                for (const Selection& sel : detection->selections) names.push_back(sel.name);
+                const AbsentFieldsVerdict verdict =
+                    judge_absent_fields(detection->condition, detection->absent, names);
+                const std::uint32_t where = verdict.line != 0 ? verdict.line : line;
+                if (!verdict.runnable) {
+                    set_.report_.notes.push_back(
+                        {file, where, label, core::ErrorCode::kUnsupported,
+                         "not run on " + target.name + ": " + verdict.reason});
+                    continue;
+                }
+                if (!verdict.reason.empty()) {
+                    set_.report_.notes.push_back({file, where, label, core::ErrorCode::kUnsupported,
+                                                  "on " + target.name + ": " + verdict.reason});
+                }
+            }
             auto rule = std::make_unique<CompiledRule>();
             rule->info = info;
             rule->target = target.name;

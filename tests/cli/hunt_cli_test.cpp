@@ -273,6 +273,62 @@ TEST(RulesCheckCli, EveryWindowsRuleOfSigmaHQLoadsOrIsRejectedForAStatedReason) 
     EXPECT_NE(configured.out.find("rules loaded 28"), std::string::npos) << configured.out;
 }
 
+// A host without Sysmon logs process starts as Security 4688 only: a rule with a Sysmon-only
+// alternative still runs there on the other one, and `rules check` says what it loses.
+TEST(RulesCheckCli, SaysWhatProcessCreationRulesLoseOnSecurity4688) {
+    RuleDir rules;
+    rules.write("whoami.yml", R"(title: Whoami
+id: 11111111-0000-4000-8000-000000000010
+level: medium
+logsource: {product: windows, category: process_creation}
+detection:
+    selection_img:
+        Image|endswith: '\whoami.exe'
+    selection_ofn:
+        OriginalFileName: 'whoami.exe'
+    condition: 1 of selection_*
+)");
+    rules.write("renamed.yml", R"(title: Renamed Whoami
+id: 11111111-0000-4000-8000-000000000011
+level: high
+logsource: {product: windows, category: process_creation}
+detection:
+    selection:
+        OriginalFileName: 'whoami.exe'
+    filter:
+        Image|endswith: '\whoami.exe'
+    condition: selection and not filter
+)");
+    const CommandResult check = run(kVigie + " rules check " + rules.path());
+    EXPECT_EQ(check.status, 0) << check.out;
+    EXPECT_NE(check.out.find("note      " + rules.path() +
+                             "/whoami.yml:8  11111111-0000-4000-8000-000000000010  on "
+                             "security-4688: fields absent there, selections can never match: "
+                             "'selection_ofn' (OriginalFileName)"),
+              std::string::npos)
+        << check.out;
+    EXPECT_NE(check.out.find("/renamed.yml:6  11111111-0000-4000-8000-000000000011  not run on "
+                             "security-4688"),
+              std::string::npos)
+        << check.out;
+    EXPECT_NE(check.out.find("process_creation rules 2: runnable on Security 4688 1, not 1"),
+              std::string::npos)
+        << check.out;
+
+    std::ofstream(rules.path() + "/events.jsonl")
+        << R"({"Event":{"System":{"EventID":4688,"EventRecordID":7,"Channel":"Security",)"
+        << R"("Computer":"PC-01","TimeCreated":{"#attributes":{"SystemTime":)"
+        << R"("2024-05-01T10:00:00.000000Z"}}},"EventData":{"NewProcessName":)"
+        << R"("C:\\Windows\\System32\\whoami.exe","CommandLine":"whoami /all"}}})"
+        << "\n";
+    const CommandResult hunt =
+        run(kVigie + " hunt --no-summary --format csv -r " + rules.path() + "/whoami.yml -r " +
+            rules.path() + "/renamed.yml " + rules.path() + "/events.jsonl");
+    EXPECT_EQ(hunt.status, 0) << hunt.out;
+    EXPECT_NE(hunt.out.find("Whoami"), std::string::npos) << hunt.out;
+    EXPECT_EQ(hunt.out.find("Renamed Whoami"), std::string::npos) << hunt.out;
+}
+
 TEST(HuntCli, JsonLinesAndCompressedInputsGiveTheSameTimelineAsTheEvtx) {
     RuleDir rules;
     rules.write("service.yml", kServiceRule);

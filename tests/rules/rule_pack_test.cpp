@@ -157,8 +157,8 @@ TEST(RulePack, LoadsWithoutRejectionsOrLostForms) {
     EXPECT_EQ(report.files, rule_files().size());
     EXPECT_EQ(report.loaded, report.documents) << "every rule loads";
     EXPECT_TRUE(report.rejected.empty()) << "rejected:\n" << problems(report.rejected);
-    // A note says a rule cannot run on one of its sources (a Sysmon-only field in a
-    // process_creation rule cannot run on Security 4688): none in the pack.
+    // A note says a rule loses something on one of its sources (a process_creation rule whose
+    // selection tests only Sysmon-only fields, absent on Security 4688): none in the pack.
     EXPECT_TRUE(report.notes.empty()) << "notes:\n" << problems(report.notes);
 }
 

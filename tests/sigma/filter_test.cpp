@@ -377,8 +377,9 @@ TEST(SigmaFilter, SeveralFiltersOnOneRule) {
 }
 
 // A process_creation rule also runs on Security 4688 through the field mapping; its filters
-// follow it there (User is SubjectUserName on 4688). A filter using a field 4688 does not have
-// applies on Sysmon and says it cannot on 4688.
+// follow it there (User is SubjectUserName on 4688). A filter that can never hold on 4688 (it
+// needs a field 4688 does not have) applies on Sysmon and says it cannot on 4688; one with an
+// alternative 4688 has applies there on that alternative.
 TEST(SigmaFilter, FiltersFollowTheRuleThroughFieldMappings) {
     const RuleSet rules = load({{"rar.yml", kRar}, {"mf_admin.yml", kSpecFilter}});
     auto security = [&](const char* user) {
@@ -407,6 +408,23 @@ filter:
                                     {"Image", "C:\\x\\rar.exe"},
                                     {"OriginalFileName", "WinRAR.exe"}})
                     .hits.empty());
+
+    const RuleSet either = load({{"rar.yml", kRar}, {"f.yml", R"(title: Signed rar or admin
+logsource: {product: windows}
+filter:
+    rules: [6f3e2987-db24-4c78-a860-b4f4095a7095]
+    signed: {OriginalFileName: 'WinRAR.exe'}
+    admin: {User|startswith: 'adm_'}
+    condition: 1 of them
+)"}});
+    EXPECT_EQ(either.filters()[0].rule_forms, 2u);
+    EXPECT_TRUE(either.report().warnings.empty());
+    const auto on_4688 = match(either, {{"Channel", "Security"},
+                                        {"EventID", "4688"},
+                                        {"NewProcessName", "C:\\x\\rar.exe"},
+                                        {"SubjectUserName", "adm_paul"}});
+    EXPECT_TRUE(on_4688.hits.empty());
+    EXPECT_EQ(on_4688.removed.size(), 1u);
 }
 
 // A condition written for pySigma's reading (`not selection`, added as is to the rule) would

@@ -119,7 +119,7 @@ TEST(LogSource, ProcessIdsCompareWithTheHexadecimalOf4688) {
     EXPECT_EQ(titles(rules, s), std::vector<std::string>{"Pid@sysmon-1"});
 }
 
-TEST(LogSource, SysmonOnlyFieldsKeepTheRuleOffSecurity4688AndSaySo) {
+TEST(LogSource, RuleThatNeedsASysmonOnlyFieldStaysOffSecurity4688AndSaysSo) {
     auto rules = load({kOriginalFileNameRule});
     ASSERT_EQ(rules.rules().size(), 1u);
     EXPECT_EQ(rules.rules()[0]->target, "sysmon-1");
