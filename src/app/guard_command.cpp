@@ -280,11 +280,12 @@ int run_guard_command(const GuardCommandOptions& given) {
         }
     }
     fmt::print(stderr,
-               "vigie guard: stopped: {} events, {} opens ({} denied), {} samples, {} closes "
-               "assessed, {} overflows, {} alerts, slowest answer {} us, highest job score {} "
-               "of {}: {}\n",
-               s.events, s.opens, s.denied, s.samples, s.closes_assessed, s.overflows, s.alerts,
-               s.slowest_answer_us, highest, config.actor_threshold, highest_job);
+               "vigie guard: stopped: {} events, {} opens ({} denied, {} held, {} of them to the "
+               "limit), {} samples, {} closes assessed, {} files judged still open, {} "
+               "overflows, {} alerts, slowest answer {} us, highest job score {} of {}: {}\n",
+               s.events, s.opens, s.denied, s.held, s.held_too_long, s.samples, s.closes_assessed,
+               s.open_files_judged, s.overflows, s.alerts, s.slowest_answer_us, highest,
+               config.actor_threshold, highest_job);
     if (journal) {
         const guard::JournalStats& j = journal->stats();
         fmt::print(stderr,

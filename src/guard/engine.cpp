@@ -64,6 +64,9 @@ constexpr std::size_t kSmallHead = 8192;
 constexpr std::size_t kSmallTail = 4096;
 // Small samples kept (read files, new files): 12 KiB each at most.
 constexpr std::size_t kSmallSamplesKept = 1024;
+// Open events kept while their file is written (one descriptor each), so that a suspect's
+// files can be judged before they are closed. Past this many, opens are not kept.
+constexpr std::size_t kOpenFilesKept = 1024;
 // A folder moved out of the trees counts as this many files moved out at most: a user who
 // moves one large folder away is not an attack, several folders are.
 constexpr std::size_t kMovedOutFilesCounted = 10;
@@ -148,6 +151,7 @@ void Engine::tick() {
 
 void Engine::release_held() {
     if (!held_.empty()) answer_held(monotonic_ns(), true);
+    release_open_files();
 }
 
 std::int64_t Engine::write_limit(int harmless) const {
@@ -193,12 +197,18 @@ void Engine::answer_held(std::int64_t now_ns, bool force) {
             source_.answer(e, false);
         } else if (force || actor == nullptr ||
                    (!still_waiting.contains(it->actor) && may_write_now(*actor))) {
-            admit_open(e, actor, true);
+            if (admit_open(e, actor, true)) {
+                it = held_.erase(it);  // kept while its file is written
+                continue;
+            }
         } else if (now_ns - it->since_ns >= limit_ns) {
             // Its earlier files are still open (a program that keeps one open while it
             // writes the next): waiting longer would only stall it.
             ++stats_.held_too_long;
-            admit_open(e, actor, true);
+            if (admit_open(e, actor, true)) {
+                it = held_.erase(it);
+                continue;
+            }
         } else {
             still_waiting.insert(it->actor);
             ++it;
@@ -306,6 +316,9 @@ Actor* Engine::actor_of(std::int32_t pid, bool refresh, const std::string& path)
 bool Engine::on_open(const FsEvent& e) {
     ++stats_.opens;
     Actor* actor = actor_of(e.pid, true, e.path);
+    // A suspect asks for another file: first, what it did to those it has open already.
+    if (actor != nullptr && actor->score > 0 && !actor->contained && e.for_writing)
+        judge_open_files(*actor, e);
     if (refused(actor, e)) {
         ++stats_.denied;
         source_.answer(e, false);
@@ -324,13 +337,13 @@ bool Engine::on_open(const FsEvent& e) {
             return false;
         }
     }
-    admit_open(e, actor, false);
-    return true;
+    return !admit_open(e, actor, false);
 }
 
-void Engine::admit_open(const FsEvent& e, Actor* actor, bool was_held) {
+bool Engine::admit_open(const FsEvent& e, Actor* actor, bool was_held) {
     const bool existing_for_writing =
         actor != nullptr && e.for_writing && !e.is_directory && e.size > 0;
+    bool kept = false;
     if (journal_ != nullptr && existing_for_writing) {
         // Before the writer gets the file: its content is safe in the journal first.
         const auto read = [&](std::uint64_t offset, std::span<std::uint8_t> out) {
@@ -360,13 +373,17 @@ void Engine::admit_open(const FsEvent& e, Actor* actor, bool was_held) {
             ++actor->writing[key];
             ++actor->writes_in_flight;
             if (!actor->smb && actor->uid_known) ++user_pace_[actor->uid].writes_in_flight;
+            if (open_files_.size() < kOpenFilesKept && !open_files_.contains(key)) {
+                open_files_.emplace(key, OpenFile{e, actor->process_group});
+                kept = true;
+            }
         }
     }
     source_.answer(e, true);
     const std::int64_t waited_us = (monotonic_ns() - e.time_ns) / 1000;
     // After the answer: the reader does not wait for it.
     if (actor != nullptr && !e.for_writing && !e.is_directory && e.size > 0) keep_read_sample(e);
-    if (was_held) return;  // it waited on purpose: not the guard's slowness
+    if (was_held) return kept;  // it waited on purpose: not the guard's slowness
     stats_.slowest_answer_us = std::max(stats_.slowest_answer_us, waited_us);
     const std::int64_t now = monotonic_ns();
     if (e.time_ns > 0 && waited_us > config_.watchdog.count() &&
@@ -381,6 +398,7 @@ void Engine::admit_open(const FsEvent& e, Actor* actor, bool was_held) {
         alerts_.emit(notice);
         ++stats_.alerts;
     }
+    return kept;
 }
 
 void Engine::on_close_write(const FsEvent& e) {
@@ -391,6 +409,10 @@ void Engine::on_close_write(const FsEvent& e) {
     if (sample != samples_.end()) {
         before = sample->second;
         if (--sample->second.writers <= 0) samples_.erase(sample);
+    }
+    if (auto open = open_files_.find(key); open != open_files_.end()) {
+        source_.release(open->second.event);
+        open_files_.erase(open);
     }
     if (actor == nullptr || e.is_directory) return;
     bool paced = false;
@@ -443,6 +465,34 @@ void Engine::on_close_write(const FsEvent& e) {
                                   config_.weights.decoy_written});
     add_evidence(*actor, e.path, evidence.parts, e);
     if (!deleted_original.empty()) pair_copy_with_original(*actor, e.path, deleted_original, e);
+    // Suspect now: its other files in flight are judged as they are, not when it closes them.
+    if (actor->score > 0 && !actor->contained) judge_open_files(*actor, e);
+}
+
+void Engine::judge_open_files(Actor& actor, const FsEvent& cause) {
+    for (auto& [key, open] : open_files_) {
+        if (actor.contained) return;
+        if (open.actor != actor.process_group) continue;
+        const auto before = samples_.find(key);
+        if (before == samples_.end() || before->second.before.size == 0) continue;
+        auto now = take_sample(source_, open.event, open.event.size);
+        if (!now) {
+            ++stats_.read_errors;
+            continue;
+        }
+        ++stats_.open_files_judged;
+        const std::string_view name = basename_of(open.event.path);
+        ChangeEvidence evidence = compare_samples(&before->second.before, *now, before->second.name,
+                                                  name, config_.weights);
+        if (evidence.parts.empty()) continue;
+        for (EvidencePart& part : evidence.parts) part.reason = "still open: " + part.reason;
+        add_evidence(actor, open.event.path, evidence.parts, cause);
+    }
+}
+
+void Engine::release_open_files() {
+    for (auto& [key, open] : open_files_) source_.release(open.event);
+    open_files_.clear();
 }
 
 void Engine::on_create(const FsEvent& e) {

@@ -70,6 +70,8 @@ struct GuardConfig {
     /// harmless. Further opens wait until one of those closes and is judged, at most
     /// `hold_limit`. A job of eight parallel workers thus loses the two files in flight, not
     /// eight; a program that writes one file at a time never waits. 0 turns pacing off.
+    /// While opens wait, the suspect's files in flight are judged as they are (a Samba
+    /// worker, whose opens and closes share one thread, closes nothing while one waits).
     int writes_in_flight = 2;
     std::chrono::milliseconds hold_limit{500};
 };
@@ -78,8 +80,9 @@ struct EngineStats {
     std::uint64_t events = 0;
     std::uint64_t opens = 0;
     std::uint64_t denied = 0;
-    std::uint64_t held = 0;           ///< opens that waited for a job's earlier changes
-    std::uint64_t held_too_long = 0;  ///< of which let through at the hold limit
+    std::uint64_t held = 0;               ///< opens that waited for a job's earlier changes
+    std::uint64_t held_too_long = 0;      ///< of which let through at the hold limit
+    std::uint64_t open_files_judged = 0;  ///< a suspect's files judged before their close
     std::uint64_t samples = 0;
     std::uint64_t closes_assessed = 0;
     std::uint64_t replacements_assessed = 0;  ///< renames of a new file over another
@@ -103,7 +106,8 @@ class Engine {
     /// Answers held opens whose wait reached the hold limit (call it often while holding()).
     void tick();
     bool holding() const noexcept { return !held_.empty(); }
-    /// Answers every held open now (the guard stops, or a replay is stalled on them).
+    /// Answers every held open now and lets go of the open files it keeps (the guard stops,
+    /// or a replay is stalled on them).
     void release_held();
 
     /// Keep what untrusted actors change (journal.hpp) so `vigie restore` can undo it.
@@ -127,8 +131,13 @@ class Engine {
     /// Returns false when the open is held (answered and released later).
     bool on_open(const FsEvent& e);
     /// Keeps what the journal and the comparison need, then lets the open through.
-    /// `was_held`: it waited on purpose (not counted as the guard's slowness).
-    void admit_open(const FsEvent& e, Actor* actor, bool was_held);
+    /// `was_held`: it waited on purpose (not counted as the guard's slowness). Returns true
+    /// when the event is kept while its file is written (released at its close).
+    bool admit_open(const FsEvent& e, Actor* actor, bool was_held);
+    /// A suspect's files still open for writing, judged as they are now (the descriptors of
+    /// their opens read them): its workers in flight are seen before they close anything.
+    void judge_open_files(Actor& actor, const FsEvent& cause);
+    void release_open_files();
     /// An open the actor may not have at all (contained, its user or client shut out).
     bool refused(const Actor* actor, const FsEvent& e) const;
     /// Whether `actor` (and its user) may have one more existing file open for writing.
@@ -233,6 +242,11 @@ class Engine {
         std::int64_t since_ns = 0;
     };
     std::deque<HeldOpen> held_;
+    struct OpenFile {
+        FsEvent event;           ///< the open, its descriptor still held
+        std::int32_t actor = 0;  ///< key in actors_
+    };
+    std::map<std::pair<std::uint64_t, std::uint64_t>, OpenFile> open_files_;  ///< by inode
     std::map<std::string, bool> trusted_;  ///< executable -> allow-list verdict
     EngineStats stats_;
     std::int64_t last_watchdog_ns_ = 0;

@@ -19,7 +19,11 @@
 namespace vigie::guard {
 namespace {
 
-constexpr unsigned kPermissionMask = FAN_OPEN_PERM | FAN_CLOSE_WRITE | FAN_EVENT_ON_CHILD;
+// Directories: the closes of the files in them (a new file's first close included). Opens are
+// asked of each file's own mark, set as soon as the file is created: a file being created
+// holds nothing to keep, and its creator does not wait for the guard for nothing (what a
+// copy into a protected tree would otherwise pay per file).
+constexpr unsigned kDirectoryMask = FAN_CLOSE_WRITE | FAN_EVENT_ON_CHILD;
 constexpr unsigned kNotificationMask = FAN_CREATE | FAN_DELETE | FAN_RENAME | FAN_ONDIR;
 constexpr unsigned kFileMask = FAN_OPEN_PERM | FAN_CLOSE_WRITE;
 
@@ -158,7 +162,7 @@ core::Result<int> FanotifySource::quiet_directory(const std::string& path) {
 
 core::Result<void> FanotifySource::mark(const std::string& directory) {
     const unsigned flags = FAN_MARK_ADD | FAN_MARK_ONLYDIR | FAN_MARK_DONT_FOLLOW;
-    if (::fanotify_mark(permission_fd_, flags, kPermissionMask, AT_FDCWD, directory.c_str()) != 0)
+    if (::fanotify_mark(permission_fd_, flags, kDirectoryMask, AT_FDCWD, directory.c_str()) != 0)
         return os_error("fanotify_mark (pre-content group)", directory);
     if (::fanotify_mark(notification_fd_, flags, kNotificationMask, AT_FDCWD, directory.c_str()) !=
         0)

@@ -106,7 +106,9 @@ void ReplaySource::begin_write(std::int32_t pid, const std::string& path, Bytes 
         push(std::move(create));
     }
     push_file_event(FsEventKind::kOpen, pid, path, before, operation, true);
-    writes_in_flight_[{pid, path}] = {operation, std::make_shared<const Bytes>(std::move(content))};
+    auto after = std::make_shared<const Bytes>(std::move(content));
+    script_.back().written = after;
+    writes_in_flight_[{pid, path}] = {operation, std::move(after)};
 }
 
 void ReplaySource::end_write(std::int32_t pid, const std::string& path) {
@@ -295,6 +297,7 @@ void ReplaySource::answer(const FsEvent& event, bool allow) {
     if (auto w = waiting_.find(event.pid); w != waiting_.end() && --w->second <= 0)
         waiting_.erase(w);
     answers_.emplace_back(event.path, allow);
+    if (allow && event.source_handle < script_.size()) script_[event.source_handle].allowed = true;
     if (!allow && event.source_handle < script_.size())
         denied_operations_.push_back(script_[event.source_handle].operation);
 }
@@ -310,6 +313,8 @@ core::Result<std::size_t> ReplaySource::read_file(const FsEvent& event, std::uin
         std::memcpy(out.data(), bytes.data() + (offset - base), n);
         return n;
     };
+    // A file still being written, read through its allowed open: as written so far.
+    if (step.allowed && step.written) return serve(*step.written, 0);
     std::size_t n = step.bytes ? serve(*step.bytes, 0) : 0;
     if (n == 0 && step.tail) n = serve(*step.tail, step.tail_offset);
     return n;

@@ -92,6 +92,10 @@ class ReplaySource final : public EventSource {
         std::uint64_t tail_offset = 0;
         std::uint64_t operation = 0;  ///< an open and its close share one
         std::string apply_path;       ///< a close: the write lands here when allowed
+        /// begin_write's open: what the writer has written by the time anyone reads the
+        /// file through this open again, once it is allowed.
+        std::shared_ptr<const Bytes> written;
+        bool allowed = false;
     };
     FileId id_of(const std::string& path);
     void push(Step step);

@@ -132,3 +132,38 @@ TEST(GuardPacing, HarmlessParallelWorkEarnsALargerShare) {
 }
 
 }  // namespace
+
+namespace {
+
+bool judged_while_open(const Alert& alert) {
+    for (const FileEvidence& f : alert.files)
+        for (const EvidencePart& p : f.parts)
+            if (p.reason.starts_with("still open: ")) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST(GuardPacing, ASuspectsFilesStillOpenAreJudgedBeforeTheyClose) {
+    // Pacing off: eight files in flight at once. The first close makes the job a suspect; the
+    // seven files its other workers still have open are judged as they are now, and the job is
+    // stopped there, before any of them closes.
+    Scenario run;
+    run.config.writes_in_flight = 0;
+    const auto files = mixed_share(run.source, 16);
+    std::vector<std::int32_t> workers;
+    run.source.add_process(process(6400, 6400));
+    for (int w = 1; w <= kWorkers; ++w) {
+        run.source.add_process(process(6400 + w, 6400));
+        workers.push_back(6400 + w);
+    }
+    const auto paths = keys_of(files);
+    parallel_rounds(run.source, workers, paths, files, false);
+    run.go();
+    const auto alerts = run.ransomware();
+    ASSERT_EQ(alerts.size(), 1u);
+    EXPECT_TRUE(judged_while_open(alerts[0]));
+    EXPECT_GE(run.engine->stats().open_files_judged, 1u);
+    // Stopped at the first close: the other closes never came.
+    EXPECT_EQ(run.engine->stats().closes_assessed, 1u);
+}
