@@ -480,6 +480,12 @@ void Engine::judge_open_files(Actor& actor, const FsEvent& cause) {
             ++stats_.read_errors;
             continue;
         }
+        // Shorter than at its open: truncated and being written anew. Its end is not there
+        // yet, which says nothing: it is judged at its close.
+        const std::size_t expected = static_cast<std::size_t>(
+            std::min<std::uint64_t>(open.event.size, before->second.before.head.size()));
+        if (now->head.size() < expected || now->tail.size() < before->second.before.tail.size())
+            continue;
         ++stats_.open_files_judged;
         const std::string_view name = basename_of(open.event.path);
         ChangeEvidence evidence = compare_samples(&before->second.before, *now, before->second.name,
