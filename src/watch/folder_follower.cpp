@@ -446,10 +446,14 @@ bool FollowWorker::produce_text(const std::shared_ptr<TrackedFile>& file, int fd
                 consumed = start;
                 if (window.size() - start > options_.max_event_bytes || settled) {
                     ++counters_.events_rejected;
-                    log(fmt::format(
-                        "watch: {}: {}: an <Event> at offset {} never closes within "
-                        "{} bytes: skipped",
-                        counters_.name, f.path, from + start, options_.max_event_bytes));
+                    log(settled
+                            ? fmt::format("watch: {}: {}: an <Event> at offset {} is not "
+                                          "closed and the file was quiet for {} ms: skipped",
+                                          counters_.name, f.path, from + start, options_.settle_ms)
+                            : fmt::format("watch: {}: {}: an <Event> at offset {} never "
+                                          "closes within {} bytes: skipped",
+                                          counters_.name, f.path, from + start,
+                                          options_.max_event_bytes));
                     consumed = window.size();
                 }
                 break;
