@@ -1,8 +1,8 @@
 // A protected file is protected under every name and in every place: a job that reaches the
 // files of a guarded tree by another path (a hard link made outside the tree, the file's folder
-// moved out of the tree and back or left there, /proc/self/fd) is stopped within a few files,
-// and `vigie restore --all` puts every file back, where it belongs. Real fanotify and the real
-// `vigie guard`; needs root, skips with the reason otherwise.
+// moved out of the tree and back or left there, /proc/self/fd, a file handle) is stopped within
+// a few files, and `vigie restore --all` puts every file back, where it belongs. Real fanotify
+// and the real `vigie guard`; needs root, skips with the reason otherwise.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -30,8 +30,14 @@ constexpr const char* kSimulatorState = ".vigie-ransim";
 
 // Rewrites every byte of the file opened through `path` with a keystream: what encryption
 // leaves, written in place through whichever name the job chose.
+bool scramble_fd(int fd, std::uint64_t seed);
+
 bool scramble(const std::string& path, std::uint64_t seed) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    return scramble_fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC), seed);
+}
+
+// The same through a descriptor the caller opened (closed here).
+bool scramble_fd(int fd, std::uint64_t seed) {
     if (fd < 0) return false;
     struct stat st {};
     ::fstat(fd, &st);
@@ -90,7 +96,7 @@ int run_in_child(Job job, std::chrono::seconds limit) {
     return wait_job(pid, limit);
 }
 
-enum class Path { kHardLinkOutside, kFolderOutAndBack, kFolderOutLeft, kProcFd };
+enum class Path { kHardLinkOutside, kFolderOutAndBack, kFolderOutLeft, kProcFd, kFileHandle };
 
 struct PathCase {
     const char* name;
@@ -147,6 +153,24 @@ class ProtectedUnderEveryName : public ::testing::TestWithParam<PathCase> {
                     ::rename(away.c_str(), folder.c_str());
                 }
                 break;
+            case Path::kFileHandle: {
+                // open_by_handle_at: no path at all, only the file's handle.
+                const int mount = ::open(corpus().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                for (const fs::path& file : documents_under(corpus())) {
+                    struct {
+                        file_handle header;
+                        unsigned char bytes[MAX_HANDLE_SZ];
+                    } h{};
+                    h.header.handle_bytes = MAX_HANDLE_SZ;
+                    int mount_id = 0;
+                    if (::name_to_handle_at(AT_FDCWD, file.c_str(), &h.header, &mount_id, 0) != 0)
+                        continue;
+                    scramble_fd(::open_by_handle_at(mount, &h.header, O_WRONLY | O_CLOEXEC),
+                                ++seed);
+                }
+                ::close(mount);
+                break;
+            }
             case Path::kProcFd:
                 for (const fs::path& file : documents_under(corpus())) {
                     const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
@@ -216,7 +240,8 @@ INSTANTIATE_TEST_SUITE_P(Guard, ProtectedUnderEveryName,
                          ::testing::Values(PathCase{"hard_link_outside", Path::kHardLinkOutside},
                                            PathCase{"folder_out_and_back", Path::kFolderOutAndBack},
                                            PathCase{"folder_out_left", Path::kFolderOutLeft},
-                                           PathCase{"proc_fd", Path::kProcFd}),
+                                           PathCase{"proc_fd", Path::kProcFd},
+                                           PathCase{"file_handle", Path::kFileHandle}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
