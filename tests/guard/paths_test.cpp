@@ -1,10 +1,13 @@
 // A protected file is protected under every name and in every place: a job that reaches the
 // files of a guarded tree by another path (a hard link made outside the tree, the file's folder
-// moved out of the tree and back or left there, /proc/self/fd, a file handle) is stopped within
-// a few files, and `vigie restore --all` puts every file back, where it belongs. Real fanotify
-// and the real `vigie guard`; needs root, skips with the reason otherwise.
+// moved out of the tree and back or left there, /proc/self/fd, a file handle, another mount)
+// is stopped within a few files, and `vigie restore --all` puts every file back, where it
+// belongs. Real fanotify and the real `vigie guard`; needs root, skips with the reason
+// otherwise.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -96,7 +99,14 @@ int run_in_child(Job job, std::chrono::seconds limit) {
     return wait_job(pid, limit);
 }
 
-enum class Path { kHardLinkOutside, kFolderOutAndBack, kFolderOutLeft, kProcFd, kFileHandle };
+enum class Path {
+    kHardLinkOutside,
+    kFolderOutAndBack,
+    kFolderOutLeft,
+    kProcFd,
+    kFileHandle,
+    kBindMount
+};
 
 struct PathCase {
     const char* name;
@@ -153,6 +163,18 @@ class ProtectedUnderEveryName : public ::testing::TestWithParam<PathCase> {
                     ::rename(away.c_str(), folder.c_str());
                 }
                 break;
+            case Path::kBindMount: {
+                // Another mount of the tree, in a mount namespace of the job's own (nothing
+                // of it is seen outside this process).
+                const fs::path view = outside() / "view";
+                fs::create_directories(view);
+                if (::unshare(CLONE_NEWNS) != 0 ||
+                    ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+                    ::mount(corpus().c_str(), view.c_str(), nullptr, MS_BIND, nullptr) != 0)
+                    ::_exit(3);
+                for (const fs::path& file : documents_under(view)) scramble(file, ++seed);
+                break;
+            }
             case Path::kFileHandle: {
                 // open_by_handle_at: no path at all, only the file's handle.
                 const int mount = ::open(corpus().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -186,7 +208,7 @@ class ProtectedUnderEveryName : public ::testing::TestWithParam<PathCase> {
     // folder) at the same place under the outside folder.
     int files_lost() const {
         std::map<std::string, std::size_t> now = tree_hashes(corpus(), kSimulatorState);
-        if (GetParam().path != Path::kHardLinkOutside)
+        if (GetParam().path == Path::kFolderOutAndBack || GetParam().path == Path::kFolderOutLeft)
             for (auto& [relative, hash] : tree_hashes(outside())) now.emplace(relative, hash);
         return files_changed(original_, now);
     }
@@ -224,7 +246,7 @@ TEST_P(ProtectedUnderEveryName, IsStoppedWithinAFewFilesAndRestored) {
     EXPECT_EQ(files_changed(original_, after), 0) << read_text(restore_log);
     EXPECT_EQ(after.size(), original_.size()) << read_text(restore_log);
     // Folders moved out are back where they belong.
-    if (GetParam().path != Path::kHardLinkOutside) {
+    if (GetParam().path == Path::kFolderOutAndBack || GetParam().path == Path::kFolderOutLeft) {
         EXPECT_TRUE(tree_hashes(outside()).empty()) << read_text(restore_log);
     }
     // A second restore changes nothing.
@@ -241,7 +263,8 @@ INSTANTIATE_TEST_SUITE_P(Guard, ProtectedUnderEveryName,
                                            PathCase{"folder_out_and_back", Path::kFolderOutAndBack},
                                            PathCase{"folder_out_left", Path::kFolderOutLeft},
                                            PathCase{"proc_fd", Path::kProcFd},
-                                           PathCase{"file_handle", Path::kFileHandle}),
+                                           PathCase{"file_handle", Path::kFileHandle},
+                                           PathCase{"bind_mount", Path::kBindMount}),
                          [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
