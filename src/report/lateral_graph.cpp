@@ -1,0 +1,274 @@
+#include "report/lateral_graph.hpp"
+
+#include <fmt/format.h>
+#include <graphviz/gvc.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <memory>
+
+#include "report/paris_time.hpp"
+#include "report/text_escape.hpp"
+
+namespace vigie::report {
+namespace {
+
+// A label value for Graphviz from log text: visible, bounded, one line, and with the two
+// characters Graphviz interprets in plain labels neutralised: a backslash starts an escape
+// (\N, \G, \l...), an ampersand an entity that Graphviz would decode.
+std::string label_part(std::string_view text, std::size_t max_chars) {
+    std::string out;
+    for (const char c : visible_text(text, max_chars)) {
+        if (c == '\\') {
+            out += "\\\\";
+        } else if (c == '&') {
+            out += "&amp;";
+        } else if (c == '\n' || c == '\t') {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+struct Node {
+    std::string name;  // as the logs give it
+    core::FileTimeTicks first = 0;
+    const hunt::HostReport* host = nullptr;
+};
+
+core::FileTimeTicks first_compromise(const hunt::HostReport& h) {
+    core::FileTimeTicks first = 0;
+    for (const hunt::StageSeen& s : h.stages) {
+        if (s.reached && s.first != 0 && (first == 0 || s.first < first)) first = s.first;
+    }
+    return first != 0 ? first : h.first;
+}
+
+std::uint64_t day_of(core::FileTimeTicks t) {
+    return t / (core::kTicksPerSecond * 86400);
+}
+
+// Owns the Graphviz objects for one rendering; frees them in the order Graphviz needs.
+class GraphvizSession {
+  public:
+    GraphvizSession() : gvc_(gvContext()) {}
+    ~GraphvizSession() {
+        if (graph_ != nullptr) {
+            if (laid_out_) gvFreeLayout(gvc_, graph_);
+            agclose(graph_);
+        }
+        if (gvc_ != nullptr) gvFreeContext(gvc_);
+    }
+    GraphvizSession(const GraphvizSession&) = delete;
+    GraphvizSession& operator=(const GraphvizSession&) = delete;
+
+    GVC_t* gvc() const { return gvc_; }
+    Agraph_t* open() {
+        char name[] = "lateral";
+        graph_ = agopen(name, Agdirected, nullptr);
+        return graph_;
+    }
+    void laid_out() { laid_out_ = true; }
+
+  private:
+    GVC_t* gvc_ = nullptr;
+    Agraph_t* graph_ = nullptr;
+    bool laid_out_ = false;
+};
+
+// agsafeset takes char*; the strings are copied into Graphviz's own pool.
+void set(void* object, const char* name, const std::string& value, const char* fallback = "") {
+    agsafeset(object, const_cast<char*>(name), const_cast<char*>(value.c_str()),
+              const_cast<char*>(fallback));
+}
+
+// An attribute named on... inside a tag (text between tags is escaped, so every '<' opens one).
+bool has_event_attribute(std::string_view low) {
+    for (std::size_t open = low.find('<'); open != std::string_view::npos;
+         open = low.find('<', open + 1)) {
+        const std::size_t close = low.find('>', open);
+        const std::string_view tag = low.substr(open, close - open);
+        for (std::size_t at = tag.find("on"); at != std::string_view::npos;
+             at = tag.find("on", at + 2)) {
+            const bool starts = at > 0 && (tag[at - 1] == ' ' || tag[at - 1] == '\n' ||
+                                           tag[at - 1] == '\t' || tag[at - 1] == '/');
+            std::size_t end = at + 2;
+            while (end < tag.size() && std::isalpha(static_cast<unsigned char>(tag[end]))) ++end;
+            if (starts && end > at + 2 && end < tag.size() && tag[end] == '=') return true;
+        }
+        if (close == std::string_view::npos) break;
+    }
+    return false;
+}
+
+}  // namespace
+
+core::Result<std::string> render_lateral_graph_svg(const hunt::HostPicture& picture,
+                                                   hunt::Language lang) {
+    if (picture.edges.empty()) return std::string();
+    const bool fr = lang == hunt::Language::kFrench;
+
+    // Nodes: every host an edge touches, by host key.
+    std::map<std::string, std::size_t> index;
+    std::vector<Node> nodes;
+    std::map<std::string, const hunt::HostReport*> hosts;
+    for (const hunt::HostReport& h : picture.hosts) hosts.emplace(hunt::host_key(h.host), &h);
+    auto node_of = [&](const std::string& name, core::FileTimeTicks seen) {
+        const std::string key = hunt::host_key(name.empty() ? "?" : name);
+        auto [it, inserted] = index.try_emplace(key, nodes.size());
+        if (inserted) {
+            Node n;
+            n.name = name.empty() ? "?" : name;
+            if (auto h = hosts.find(key); h != hosts.end()) {
+                n.host = h->second;
+                n.name = h->second->host;
+                n.first = first_compromise(*h->second);
+            }
+            nodes.push_back(std::move(n));
+        }
+        Node& n = nodes[it->second];
+        if (n.host == nullptr && seen != 0 && (n.first == 0 || seen < n.first)) n.first = seen;
+        return it->second;
+    };
+    for (const hunt::LateralEdge& e : picture.edges) {
+        node_of(e.source, e.first);
+        node_of(e.target, 0);
+    }
+    // A target with no detection of its own: placed where the first edge reached it.
+    for (const hunt::LateralEdge& e : picture.edges) {
+        Node& n = nodes[index[hunt::host_key(e.target)]];
+        if (n.first == 0 || (n.host == nullptr && e.first < n.first)) n.first = e.first;
+    }
+
+    GraphvizSession session;
+    if (session.gvc() == nullptr) return core::fail(core::ErrorCode::kUnsupported, "gvContext");
+    Agraph_t* g = session.open();
+    if (g == nullptr) return core::fail(core::ErrorCode::kUnsupported, "agopen");
+    set(g, "rankdir", "LR");
+    set(g, "nodesep", "0.35");
+    set(g, "ranksep", "0.9");
+    set(g, "fontname", "sans-serif");
+    set(g, "bgcolor", "transparent");
+
+    // One column per day of first compromise, headed by the date.
+    std::map<std::uint64_t, Agraph_t*> columns;
+    std::map<std::uint64_t, Agnode_t*> heads;
+    for (const Node& n : nodes) {
+        const std::uint64_t day = day_of(n.first);
+        if (columns.contains(day)) continue;
+        const std::string id = fmt::format("day{}", day);
+        Agraph_t* column = agsubg(g, const_cast<char*>(id.c_str()), 1);
+        set(column, "rank", "same");
+        const std::string head_id = fmt::format("h{}", day);
+        Agnode_t* head = agnode(column, const_cast<char*>(head_id.c_str()), 1);
+        set(head, "shape", "plaintext");
+        set(head, "fontname", "sans-serif");
+        set(head, "label", n.first == 0 ? std::string("?") : utc_text(n.first).substr(0, 10));
+        columns.emplace(day, column);
+        heads.emplace(day, head);
+    }
+    // Invisible links from one date to the next keep the columns in time order.
+    for (auto it = heads.begin(); std::next(it) != heads.end(); ++it) {
+        Agedge_t* link = agedge(g, it->second, std::next(it)->second, nullptr, 1);
+        set(link, "style", "invis");
+    }
+
+    std::vector<Agnode_t*> drawn;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+        const Node& n = nodes[i];
+        const std::string id = fmt::format("n{}", i);
+        Agnode_t* v = agnode(columns.at(day_of(n.first)), const_cast<char*>(id.c_str()), 1);
+        std::string label = label_part(n.name, 40);
+        std::string shape = "box";
+        std::string style = "rounded,filled";
+        std::string fill = "#eef2f6";
+        std::string pen = "1";
+        if (n.host != nullptr) {
+            if (const auto stage = n.host->furthest()) {
+                label += "\\n";
+                label += label_part(hunt::stage_name(*stage, lang), 40);
+            }
+            if (hunt::is_emergency(n.host->urgency)) {
+                // Shape, border and a word say it, not only the colour.
+                label += fr ? "\\n[URGENCE]" : "\\n[EMERGENCY]";
+                shape = "octagon";
+                style = "filled,bold";
+                fill = "#fbd5d5";
+                pen = "2.5";
+            } else if (n.host->urgency >= hunt::Urgency::kCompromised) {
+                fill = "#fde8c8";
+                pen = "1.8";
+            }
+        } else {
+            label +=
+                fr ? "\\n(source, sans détection propre)" : "\\n(source, no detection of its own)";
+            style = "rounded,dashed";
+        }
+        set(v, "label", label);
+        set(v, "shape", shape);
+        set(v, "style", style);
+        set(v, "fillcolor", fill);
+        set(v, "penwidth", pen);
+        set(v, "fontname", "sans-serif");
+        set(v, "fontsize", "11");
+        drawn.push_back(v);
+    }
+
+    for (const hunt::LateralEdge& e : picture.edges) {
+        const std::size_t from = index.at(hunt::host_key(e.source.empty() ? "?" : e.source));
+        const std::size_t to = index.at(hunt::host_key(e.target.empty() ? "?" : e.target));
+        Agedge_t* edge = agedge(g, drawn[from], drawn[to], nullptr, 1);
+        std::string label = e.account.empty() ? std::string(fr ? "(compte ?)" : "(account ?)")
+                                              : label_part(e.account, 32);
+        label += "\\n" + label_part(e.method, 36);
+        label += "\\n" + label_part(both_zones_text(e.first), 40);
+        if (e.detections > 1) label += fmt::format(" (x{})", e.detections);
+        set(edge, "label", label);
+        set(edge, "fontname", "sans-serif");
+        set(edge, "fontsize", "9");
+        if (day_of(nodes[to].first) < day_of(nodes[from].first)) set(edge, "constraint", "false");
+    }
+
+    if (gvLayout(session.gvc(), g, "dot") != 0) {
+        return core::fail(core::ErrorCode::kUnsupported, "Graphviz could not lay out the graph");
+    }
+    session.laid_out();
+    char* data = nullptr;
+    unsigned int length = 0;
+    if (gvRenderData(session.gvc(), g, "svg", &data, &length) != 0 || data == nullptr) {
+        return core::fail(core::ErrorCode::kUnsupported, "Graphviz could not render SVG");
+    }
+    std::string svg(data, length);
+    gvFreeRenderData(data);
+
+    // Only the <svg> element goes into the page (no XML prolog, DOCTYPE or comments).
+    const std::size_t start = svg.find("<svg");
+    if (start == std::string::npos) {
+        return core::fail(core::ErrorCode::kCorrupt, "Graphviz gave no <svg> element");
+    }
+    svg.erase(0, start);
+    for (std::size_t c = svg.find("<!--"); c != std::string::npos; c = svg.find("<!--", c)) {
+        const std::size_t end = svg.find("-->", c);
+        svg.erase(c, end == std::string::npos ? std::string::npos : end + 3 - c);
+    }
+    // Defence in depth: the labels were sanitised and Graphviz escapes them; if anything
+    // active still shows up, the drawing is refused rather than trusted.
+    std::string low = svg;
+    std::transform(low.begin(), low.end(), low.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const char* bad : {"<script", "<foreignobject", "javascript:", "href="}) {
+        if (low.find(bad) != std::string::npos) {
+            return core::fail(core::ErrorCode::kCorrupt,
+                              fmt::format("the graph's SVG holds '{}': not shown", bad));
+        }
+    }
+    if (has_event_attribute(low)) {
+        return core::fail(core::ErrorCode::kCorrupt, "the graph's SVG holds an event handler");
+    }
+    return svg;
+}
+
+}  // namespace vigie::report
