@@ -30,7 +30,9 @@ std::string account_key(std::string_view name) {
     return key;
 }
 
-void write_host_row(PageWriter& page, const hunt::HostReport& h, std::size_t rank) {
+// `rank`: the row's place in the list; `anchor`: the host's ladder below (host-N).
+void write_host_row(PageWriter& page, const hunt::HostReport& h, std::size_t rank,
+                    std::size_t anchor) {
     const int stage = furthest_index(h);
     page.raw("<tr class=\"").raw(urgency_class(h.urgency)).raw("\" data-host=\"");
     page.text(visible_text(h.host, 200));
@@ -53,7 +55,7 @@ void write_host_row(PageWriter& page, const hunt::HostReport& h, std::size_t ran
     const std::string fr = hunt::host_advice(h, hunt::Language::kFrench);
     // The advice quotes account names from the logs: made visible before it is escaped.
     page.both(visible_text(en, 600), visible_text(fr, 600));
-    page.raw(" <a href=\"#host-").raw(std::to_string(rank)).raw("\">");
+    page.raw(" <a href=\"#host-").raw(std::to_string(anchor)).raw("\">");
     page.both("Path", "Chemin").raw("</a></td></tr>\n");
 }
 
@@ -114,10 +116,10 @@ void write_act_now(PageWriter& page, const PageContext& context) {
         page.both("Furthest stage", "Étape la plus avancée").raw("</th><th scope=\"col\">");
         page.both("Last activity", "Dernière activité").raw("</th><th scope=\"col\">");
         page.both("What to do", "Que faire").raw("</th></tr></thead><tbody>\n");
-        // Ranks follow the ladders' anchors (host-1, host-2...), in the picture's order.
+        std::size_t rank = 0;
         for (const hunt::HostReport* h : isolate) {
-            const std::size_t rank = static_cast<std::size_t>(h - picture.hosts.data()) + 1;
-            write_host_row(page, *h, rank);
+            const std::size_t anchor = static_cast<std::size_t>(h - picture.hosts.data()) + 1;
+            write_host_row(page, *h, ++rank, anchor);
         }
         page.raw("</tbody></table>\n");
     }

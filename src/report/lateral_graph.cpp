@@ -19,7 +19,7 @@ namespace {
 // (\N, \G, \l...), an ampersand an entity that Graphviz would decode.
 std::string label_part(std::string_view text, std::size_t max_chars) {
     std::string out;
-    for (const char c : visible_text(text, max_chars)) {
+    for (const char c : visible_text(text, max_chars, false)) {
         if (c == '\\') {
             out += "\\\\";
         } else if (c == '&') {
@@ -39,16 +39,46 @@ struct Node {
     const hunt::HostReport* host = nullptr;
 };
 
+// "PC-ACCUEIL-07 (10.20.4.57)" (a name with the address it was learnt from) is PC-ACCUEIL-07.
+std::string graph_key(std::string_view name) {
+    if (const std::size_t paren = name.find(" ("); paren != std::string_view::npos && paren > 0) {
+        name = name.substr(0, paren);
+    }
+    return hunt::host_key(name);
+}
+
+// The detections between two hosts, drawn as one arrow (the table lists them one by one).
+struct Arrow {
+    std::vector<std::string> accounts;  // first seen first
+    std::vector<std::string> methods;
+    core::FileTimeTicks first = 0;
+    std::uint64_t detections = 0;
+};
+
+void add_once(std::vector<std::string>& names, const std::string& name) {
+    if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) {
+        names.push_back(name);
+    }
+}
+
+// "a, b (+3)": the first `shown` names, then how many more.
+std::string names_label(const std::vector<std::string>& names, std::size_t shown,
+                        std::size_t max_chars) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size() && i < shown; ++i) {
+        if (i > 0) out += ", ";
+        out += label_part(names[i], max_chars);
+    }
+    if (names.size() > shown) out += fmt::format(" (+{})", names.size() - shown);
+    return out;
+}
+
 core::FileTimeTicks first_compromise(const hunt::HostReport& h) {
     core::FileTimeTicks first = 0;
     for (const hunt::StageSeen& s : h.stages) {
         if (s.reached && s.first != 0 && (first == 0 || s.first < first)) first = s.first;
     }
     return first != 0 ? first : h.first;
-}
-
-std::uint64_t day_of(core::FileTimeTicks t) {
-    return t / (core::kTicksPerSecond * 86400);
 }
 
 // Owns the Graphviz objects for one rendering; frees them in the order Graphviz needs.
@@ -108,7 +138,6 @@ bool has_event_attribute(std::string_view low) {
 
 core::Result<std::string> render_lateral_graph_svg(const hunt::HostPicture& picture,
                                                    hunt::Language lang) {
-    if (picture.edges.empty()) return std::string();
     const bool fr = lang == hunt::Language::kFrench;
 
     // Nodes: every host an edge touches, by host key.
@@ -117,7 +146,7 @@ core::Result<std::string> render_lateral_graph_svg(const hunt::HostPicture& pict
     std::map<std::string, const hunt::HostReport*> hosts;
     for (const hunt::HostReport& h : picture.hosts) hosts.emplace(hunt::host_key(h.host), &h);
     auto node_of = [&](const std::string& name, core::FileTimeTicks seen) {
-        const std::string key = hunt::host_key(name.empty() ? "?" : name);
+        const std::string key = graph_key(name);
         auto [it, inserted] = index.try_emplace(key, nodes.size());
         if (inserted) {
             Node n;
@@ -133,15 +162,24 @@ core::Result<std::string> render_lateral_graph_svg(const hunt::HostPicture& pict
         if (n.host == nullptr && seen != 0 && (n.first == 0 || seen < n.first)) n.first = seen;
         return it->second;
     };
+    // Edges whose source the logs do not give stay in the table: an arrow needs two ends.
+    std::map<std::pair<std::size_t, std::size_t>, Arrow> arrows;
     for (const hunt::LateralEdge& e : picture.edges) {
-        node_of(e.source, e.first);
-        node_of(e.target, 0);
+        if (e.source.empty() || e.target.empty()) continue;
+        const std::size_t from = node_of(e.source, e.first);
+        const std::size_t to = node_of(e.target, 0);
+        Arrow& a = arrows[{from, to}];
+        add_once(a.accounts, e.account);
+        add_once(a.methods, e.method);
+        if (a.first == 0 || e.first < a.first) a.first = e.first;
+        a.detections += e.detections;
+        // A target with no detection of its own: placed where the first edge reached it.
+        Node& target = nodes[to];
+        if (target.first == 0 || (target.host == nullptr && e.first < target.first)) {
+            target.first = e.first;
+        }
     }
-    // A target with no detection of its own: placed where the first edge reached it.
-    for (const hunt::LateralEdge& e : picture.edges) {
-        Node& n = nodes[index[hunt::host_key(e.target)]];
-        if (n.first == 0 || (n.host == nullptr && e.first < n.first)) n.first = e.first;
-    }
+    if (arrows.empty()) return std::string();
 
     GraphvizSession session;
     if (session.gvc() == nullptr) return core::fail(core::ErrorCode::kUnsupported, "gvContext");
@@ -153,35 +191,13 @@ core::Result<std::string> render_lateral_graph_svg(const hunt::HostPicture& pict
     set(g, "fontname", "sans-serif");
     set(g, "bgcolor", "transparent");
 
-    // One column per day of first compromise, headed by the date.
-    std::map<std::uint64_t, Agraph_t*> columns;
-    std::map<std::uint64_t, Agnode_t*> heads;
-    for (const Node& n : nodes) {
-        const std::uint64_t day = day_of(n.first);
-        if (columns.contains(day)) continue;
-        const std::string id = fmt::format("day{}", day);
-        Agraph_t* column = agsubg(g, const_cast<char*>(id.c_str()), 1);
-        set(column, "rank", "same");
-        const std::string head_id = fmt::format("h{}", day);
-        Agnode_t* head = agnode(column, const_cast<char*>(head_id.c_str()), 1);
-        set(head, "shape", "plaintext");
-        set(head, "fontname", "sans-serif");
-        set(head, "label", n.first == 0 ? std::string("?") : utc_text(n.first).substr(0, 10));
-        columns.emplace(day, column);
-        heads.emplace(day, head);
-    }
-    // Invisible links from one date to the next keep the columns in time order.
-    for (auto it = heads.begin(); std::next(it) != heads.end(); ++it) {
-        Agedge_t* link = agedge(g, it->second, std::next(it)->second, nullptr, 1);
-        set(link, "style", "invis");
-    }
-
     std::vector<Agnode_t*> drawn;
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         const Node& n = nodes[i];
         const std::string id = fmt::format("n{}", i);
-        Agnode_t* v = agnode(columns.at(day_of(n.first)), const_cast<char*>(id.c_str()), 1);
+        Agnode_t* v = agnode(g, const_cast<char*>(id.c_str()), 1);
         std::string label = label_part(n.name, 40);
+        if (n.first != 0) label += "\\n" + label_part(both_zones_text(n.first), 40);
         std::string shape = "box";
         std::string style = "rounded,filled";
         std::string fill = "#eef2f6";
@@ -216,20 +232,32 @@ core::Result<std::string> render_lateral_graph_svg(const hunt::HostPicture& pict
         set(v, "fontsize", "11");
         drawn.push_back(v);
     }
+    // Time order: each host one column further right than the host compromised before it
+    // (invisible links). Hosts never share a column: dot's routing of labelled edges inside
+    // one rank fails on some graphs (libpath "triangulation failed", then a crash).
+    std::vector<std::size_t> order(nodes.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return nodes[a].first < nodes[b].first; });
+    std::vector<std::size_t> column(nodes.size());
+    for (std::size_t i = 0; i < order.size(); ++i) column[order[i]] = i;
+    for (std::size_t i = 0; i + 1 < order.size(); ++i) {
+        Agedge_t* link = agedge(g, drawn[order[i]], drawn[order[i + 1]], nullptr, 1);
+        set(link, "style", "invis");
+    }
 
-    for (const hunt::LateralEdge& e : picture.edges) {
-        const std::size_t from = index.at(hunt::host_key(e.source.empty() ? "?" : e.source));
-        const std::size_t to = index.at(hunt::host_key(e.target.empty() ? "?" : e.target));
+    for (const auto& [ends, a] : arrows) {
+        const auto [from, to] = ends;
         Agedge_t* edge = agedge(g, drawn[from], drawn[to], nullptr, 1);
-        std::string label = e.account.empty() ? std::string(fr ? "(compte ?)" : "(account ?)")
-                                              : label_part(e.account, 32);
-        label += "\\n" + label_part(e.method, 36);
-        label += "\\n" + label_part(both_zones_text(e.first), 40);
-        if (e.detections > 1) label += fmt::format(" (x{})", e.detections);
+        std::string label = a.accounts.empty() ? std::string(fr ? "(compte ?)" : "(account ?)")
+                                               : names_label(a.accounts, 2, 32);
+        label += "\\n" + names_label(a.methods, 1, 36);
+        label += "\\n" + label_part(both_zones_text(a.first), 40);
+        if (a.detections > 1) label += fmt::format(" (x{})", a.detections);
         set(edge, "label", label);
         set(edge, "fontname", "sans-serif");
         set(edge, "fontsize", "9");
-        if (day_of(nodes[to].first) < day_of(nodes[from].first)) set(edge, "constraint", "false");
+        if (column[to] <= column[from]) set(edge, "constraint", "false");
     }
 
     if (gvLayout(session.gvc(), g, "dot") != 0) {

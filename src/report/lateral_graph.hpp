@@ -6,9 +6,9 @@
 // backslashes and ampersands escaped so that Graphviz's own escapes and entities cannot act on
 // it). No DOT text is ever written, so a host called `a" -> b [label=<...>]` is a label.
 //
-// Left to right by time of first compromise: hosts are grouped in columns by the UTC day of
-// their first step on the ransomware path (or of their first outgoing edge, for a source known
-// only by address), columns in day order; an edge going back in time does not constrain the
+// Left to right by time of first compromise (a host's first step on the ransomware path, or its
+// first outgoing edge for a source known only by address): each host gets its own column, in
+// that order, and its label says the time; an edge going back in time does not constrain the
 // layout. Each edge is labelled with the account, the method (rule title) and the time.
 #pragma once
 

@@ -82,7 +82,7 @@ bool hidden(char32_t cp) {
 
 }  // namespace
 
-std::string visible_text(std::string_view text, std::size_t max_chars) {
+std::string visible_text(std::string_view text, std::size_t max_chars, bool say_length) {
     std::string out;
     out.reserve(std::min<std::size_t>(text.size(), max_chars == 0 ? text.size() : max_chars * 2));
     std::size_t chars = 0;
@@ -97,7 +97,9 @@ std::string visible_text(std::string_view text, std::size_t max_chars) {
             append_utf8(out, cp);
         }
     }
-    if (pos < text.size()) {
+    if (pos < text.size() && !say_length) {
+        out += "\u2026";
+    } else if (pos < text.size()) {
         std::size_t total = chars;
         while (pos < text.size()) {
             next_code_point(text, pos);
