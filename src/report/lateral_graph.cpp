@@ -181,6 +181,29 @@ core::Result<std::string> render_lateral_graph_svg(const hunt::HostPicture& pict
     }
     if (arrows.empty()) return std::string();
 
+    // Columns in time order: hosts go into the current column while no arrow links them to a
+    // host already in it, else they open the next one. No arrow ever joins two hosts of one
+    // column: dot's routing of labelled edges inside one rank fails on some graphs (libpath
+    // "triangulation failed", then a crash), and a column of hosts reached in one sweep reads
+    // well (a spread from one host to many is one step to the right).
+    std::vector<std::size_t> order(nodes.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return nodes[a].first < nodes[b].first; });
+    std::vector<std::size_t> column(nodes.size());
+    std::vector<std::vector<std::size_t>> columns;
+    for (const std::size_t n : order) {
+        bool linked = columns.empty();
+        if (!linked) {
+            for (const std::size_t other : columns.back()) {
+                if (arrows.contains({n, other}) || arrows.contains({other, n})) linked = true;
+            }
+        }
+        if (linked) columns.emplace_back();
+        columns.back().push_back(n);
+        column[n] = columns.size() - 1;
+    }
+
     GraphvizSession session;
     if (session.gvc() == nullptr) return core::fail(core::ErrorCode::kUnsupported, "gvContext");
     Agraph_t* g = session.open();
@@ -191,11 +214,17 @@ core::Result<std::string> render_lateral_graph_svg(const hunt::HostPicture& pict
     set(g, "fontname", "sans-serif");
     set(g, "bgcolor", "transparent");
 
+    std::vector<Agraph_t*> subgraphs;
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        const std::string id = fmt::format("c{}", c);
+        subgraphs.push_back(agsubg(g, const_cast<char*>(id.c_str()), 1));
+        set(subgraphs.back(), "rank", "same");
+    }
     std::vector<Agnode_t*> drawn;
     for (std::size_t i = 0; i < nodes.size(); ++i) {
         const Node& n = nodes[i];
         const std::string id = fmt::format("n{}", i);
-        Agnode_t* v = agnode(g, const_cast<char*>(id.c_str()), 1);
+        Agnode_t* v = agnode(subgraphs[column[i]], const_cast<char*>(id.c_str()), 1);
         std::string label = label_part(n.name, 40);
         if (n.first != 0) label += "\\n" + label_part(both_zones_text(n.first), 40);
         std::string shape = "box";
@@ -232,17 +261,10 @@ core::Result<std::string> render_lateral_graph_svg(const hunt::HostPicture& pict
         set(v, "fontsize", "11");
         drawn.push_back(v);
     }
-    // Time order: each host one column further right than the host compromised before it
-    // (invisible links). Hosts never share a column: dot's routing of labelled edges inside
-    // one rank fails on some graphs (libpath "triangulation failed", then a crash).
-    std::vector<std::size_t> order(nodes.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return nodes[a].first < nodes[b].first; });
-    std::vector<std::size_t> column(nodes.size());
-    for (std::size_t i = 0; i < order.size(); ++i) column[order[i]] = i;
-    for (std::size_t i = 0; i + 1 < order.size(); ++i) {
-        Agedge_t* link = agedge(g, drawn[order[i]], drawn[order[i + 1]], nullptr, 1);
+    // Invisible links from each column to the next keep the columns in time order.
+    for (std::size_t c = 0; c + 1 < columns.size(); ++c) {
+        Agedge_t* link =
+            agedge(g, drawn[columns[c].front()], drawn[columns[c + 1].front()], nullptr, 1);
         set(link, "style", "invis");
     }
 
@@ -257,7 +279,7 @@ core::Result<std::string> render_lateral_graph_svg(const hunt::HostPicture& pict
         set(edge, "label", label);
         set(edge, "fontname", "sans-serif");
         set(edge, "fontsize", "9");
-        if (column[to] <= column[from]) set(edge, "constraint", "false");
+        if (column[to] < column[from]) set(edge, "constraint", "false");
     }
 
     if (gvLayout(session.gvc(), g, "dot") != 0) {
