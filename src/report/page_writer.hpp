@@ -43,6 +43,12 @@ class PageWriter {
         out_ += "</bdi>";
         return *this;
     }
+    /// Text from the logs inside SVG (no HTML element there): made visible, cut, escaped; the
+    /// stylesheet isolates its direction (unicode-bidi).
+    PageWriter& svg_log(std::string_view text, std::size_t max_chars) {
+        append_log_text(out_, text, max_chars);
+        return *this;
+    }
     std::string& str() { return out_; }
 
   private:

@@ -87,7 +87,7 @@ void write_timeline(PageWriter& page, const PageContext& context) {
         page.raw(fmt::format("<rect class=\"lane{}\" x=\"0\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
                              i % 2, y, kLeft + kWidth + 10, kLane));
         page.raw(fmt::format("<text class=\"lane-name\" x=\"4\" y=\"{}\">", y + kLane / 2 + 4));
-        page.log(lanes[i]->host, 26).raw("</text>\n");
+        page.svg_log(lanes[i]->host, 26).raw("</text>\n");
     }
     // Day ticks (the script redraws them when zooming).
     page.raw("<g id=\"tl-axis\">");
@@ -123,7 +123,7 @@ void write_timeline(PageWriter& page, const PageContext& context) {
             fmt::format("<use href=\"#m{}\" class=\"{}\" x=\"{}\" y=\"{}\" width=\"8\" "
                         "height=\"8\" data-t=\"{}\"><title>",
                         stage, stage_class(stage), px - 4, y - 4, unix_ms(value.second)));
-        page.log(lanes[lane]->host, 60).text(" \u2014 ");
+        page.svg_log(lanes[lane]->host, 60).text(" \u2014 ");
         page.text(hunt::stage_name(static_cast<hunt::Stage>(stage), context.input.language));
         page.text(fmt::format(" \u2014 {} \u2014 {}", both_zones_text(value.second), value.first));
         page.raw("</title></use>");

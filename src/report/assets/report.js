@@ -24,7 +24,8 @@
   var asked = new URLSearchParams(window.location.search).get("lang");
   if (asked === "fr" || asked === "en") lang = asked;
 
-  var paris = new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", year: "numeric",
+  // Swedish writes dates as ISO 8601 does: the Paris column reads like the UTC one.
+  var paris = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Paris", year: "numeric",
     month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
   var utc = function (ms) { return new Date(ms).toISOString().replace("T", " ").slice(0, 19); };
 
