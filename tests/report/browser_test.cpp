@@ -387,3 +387,47 @@ tags: [attack.impact, attack.t1490]
 }
 
 }  // namespace
+
+namespace {
+
+// The page without what changes from one run to the next (the nonce, the generation time).
+std::string stable(std::string page) {
+    page = std::regex_replace(page, std::regex("nonce-[0-9a-f]{32}|nonce=\"[0-9a-f]{32}\""), "N");
+    return std::regex_replace(page, std::regex("<dt>[^\n]*Generated[^\n]*</dd>"), "G");
+}
+
+TEST(ReportCommand, HuntReportIsTheSamePageBesideTheTimeline) {
+    RuleDir dir;
+    const CommandResult hunt = run(kVigie + " hunt --no-summary --format csv --report " +
+                                   dir.file("a.html") + " " + kDemo);
+    ASSERT_EQ(hunt.status, 0);
+    EXPECT_GT(lines(hunt.out).size(), 10u);  // the timeline still goes to standard output
+    const CommandResult report =
+        run(kVigie + " report --no-summary -o " + dir.file("b.html") + " " + kDemo + " 2>&1");
+    ASSERT_EQ(report.status, 0) << report.out;
+    const std::string a = read(dir.file("a.html"));
+    const std::string b = read(dir.file("b.html"));
+    ASSERT_FALSE(a.empty());
+    EXPECT_EQ(stable(a), stable(b));
+    EXPECT_NE(a, b);  // a fresh nonce each time
+}
+
+TEST(ReportCommand, DemoEndsWithTheReportOfTheWeek) {
+    RuleDir dir;
+    const CommandResult r = run(kVigie + " demo --lang fr --output " + dir.path() + " 2>&1");
+    ASSERT_EQ(r.status, 0) << r.out;
+    const std::string page = dir.file("vigie-report.html");
+    EXPECT_NE(r.out.find("rapport de la semaine"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(page), std::string::npos) << r.out;
+    EXPECT_LT(lines(r.out).size(), 40u) << r.out;  // a short summary, the rest is in the page
+    EXPECT_NE(read(page).find("<html lang=\"fr\""), std::string::npos);
+}
+
+TEST(ReportCommand, UnwritablePathIsAnError) {
+    const CommandResult r =
+        run(kVigie + " report --no-summary -o /nonexistent-dir/r.html " + kDemo + " 2>&1");
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_NE(r.out.find("cannot write the report"), std::string::npos) << r.out;
+}
+
+}  // namespace
