@@ -250,6 +250,28 @@ TEST_F(ReportInBrowser, LanguageSwitches) {
     EXPECT_NE(fr2.dom.find("<html lang=\"fr\" data-lang=\"fr\""), std::string::npos);
 }
 
+// The script's views, reached by link: the table filtered by a search, the timeline on one day.
+TEST_F(ReportInBrowser, SearchAndDayViews) {
+    const Browser b = chromium("--dump-dom", url("?q=vssadmin&day=2019-11-16"));
+    expect_clean_run(b);
+    const std::size_t body = b.dom.find("id=\"det-body\"");
+    ASSERT_NE(body, std::string::npos);
+    const std::string rows = b.dom.substr(body, b.dom.find("</tbody>", body) - body);
+    const std::size_t shown = count(rows, "<tr");
+    EXPECT_GE(shown, 1u);
+    EXPECT_LT(shown, 100u);
+    for (std::size_t at = rows.find("<tr"); at != std::string::npos;) {
+        const std::size_t next = rows.find("<tr", at + 1);
+        EXPECT_NE(rows.substr(at, next - at).find("vssadmin"), std::string::npos)
+            << rows.substr(at, next - at);
+        at = next;
+    }
+    // Zoomed to one day: hour ticks drawn, marks of other days hidden.
+    EXPECT_GE(count(b.dom, "class=\"hour-label\""), 20u);
+    EXPECT_GE(count(b.dom, "visibility=\"hidden\""), 1u);
+    EXPECT_GE(count(b.dom, "visibility=\"visible\""), 1u);
+}
+
 TEST_F(ReportInBrowser, NoRequestLeavesThePage) {
     const fs::path net = kOut / "net-log.json";
     const Browser b = chromium("--log-net-log=" + net.string() + " --dump-dom", url());

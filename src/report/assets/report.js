@@ -21,7 +21,9 @@
           nothing: "aucune détection ne correspond", title: "vigie : rapport d'intrusion" }
   };
   var lang = data.lang === "fr" ? "fr" : "en";
-  var asked = new URLSearchParams(window.location.search).get("lang");
+  // ?lang=fr, ?q=text (table search), ?day=2019-11-15 (timeline on that day): links to a view.
+  var params = new URLSearchParams(window.location.search);
+  var asked = params.get("lang");
   if (asked === "fr" || asked === "en") lang = asked;
 
   // Swedish writes dates as ISO 8601 does: the Paris column reads like the UTC one.
@@ -215,10 +217,15 @@
     document.getElementById("tl-reset").addEventListener("click", function () {
       lo = T0; hi = T1; redraw();
     });
+    var showDay = function (start) {
+      if (!(start >= T0 && start < T1)) return;
+      lo = start; hi = Math.min(T1, lo + dayMs); redraw();
+    };
     axis.addEventListener("click", function (e) {
       var day = e.target.getAttribute && e.target.getAttribute("data-day");
-      if (day) { lo = Number(day); hi = Math.min(T1, lo + dayMs); redraw(); }
+      if (day) showDay(Number(day));
     });
+    if (params.get("day")) showDay(Date.parse(params.get("day") + "T00:00:00Z"));
   }
 
   // ---- language ----
@@ -236,6 +243,7 @@
 
   fillFilters();
   setLanguage(lang);
+  if (params.get("q")) fText.value = params.get("q");
   applyFilters();
   window.addEventListener("load", function () {
     check.setAttribute("data-resources",
