@@ -104,13 +104,14 @@ void write_lateral_graph(PageWriter& page, const PageContext& context) {
         return;
     }
     page.raw("<p class=\"hint\">");
-    page.both("Left to right in the order hosts were first compromised; each arrow: accounts, "
-              "method and first time (every detection is in the table below). Octagons are hosts "
-              "in emergency; dashed boxes, sources with no detection of their own.",
-              "De gauche à droite dans l'ordre de première compromission ; chaque flèche : "
-              "comptes, méthode et première fois (chaque détection est dans le tableau dessous). "
-              "Les octogones sont les machines en urgence ; les cadres en pointillés, des sources "
-              "sans détection propre.");
+    page.both(
+        "Left to right in the order hosts were first compromised; each arrow: accounts, "
+        "method and first time (every detection is in the table below). Octagons are hosts "
+        "in emergency; dashed boxes, sources with no detection of their own.",
+        "De gauche à droite dans l'ordre de première compromission ; chaque flèche : "
+        "comptes, méthode et première fois (chaque détection est dans le tableau dessous). "
+        "Les octogones sont les machines en urgence ; les cadres en pointillés, des sources "
+        "sans détection propre.");
     page.raw("</p>\n");
     for (const hunt::Language lang : {hunt::Language::kEnglish, hunt::Language::kFrench}) {
         const bool fr = lang == hunt::Language::kFrench;
