@@ -30,6 +30,47 @@ std::string account_key(std::string_view name) {
     return key;
 }
 
+// The action in a few words; the full advice follows the table once per kind.
+std::pair<const char*, const char*> short_action(hunt::Urgency urgency) {
+    switch (urgency) {
+        case hunt::Urgency::kImpact:
+            return {"Disconnect now (leave it switched on)",
+                    "Débrancher maintenant (la laisser allumée)"};
+        case hunt::Urgency::kInhibitRecovery:
+            return {"Isolate now; protect the backups",
+                    "Isoler maintenant ; protéger les sauvegardes"};
+        case hunt::Urgency::kSpreading:
+            return {"Isolate now; disable its accounts",
+                    "Isoler maintenant ; désactiver ses comptes"};
+        case hunt::Urgency::kCompromised:
+            return {"Examine today; be ready to isolate",
+                    "Examiner aujourd'hui ; préparer l'isolement"};
+        default:
+            return {"Check", "Vérifier"};
+    }
+}
+
+// Each distinct piece of advice once, most urgent first, with the hosts it is for.
+void write_advice(PageWriter& page, const std::vector<const hunt::HostReport*>& hosts) {
+    std::vector<std::pair<std::string, std::string>> seen;
+    page.raw("<dl class=\"advice-list\">\n");
+    for (const hunt::HostReport* h : hosts) {
+        std::pair<std::string, std::string> advice{hunt::host_advice(*h, hunt::Language::kEnglish),
+                                                   hunt::host_advice(*h, hunt::Language::kFrench)};
+        if (advice.first.empty() || std::find(seen.begin(), seen.end(), advice) != seen.end()) {
+            continue;
+        }
+        seen.push_back(advice);
+        page.raw("<dt>");
+        write_urgency(page, h->urgency);
+        page.raw("</dt><dd>");
+        // The advice quotes account names from the logs: made visible before it is escaped.
+        page.both(visible_text(advice.first, 800), visible_text(advice.second, 800));
+        page.raw("</dd>\n");
+    }
+    page.raw("</dl>\n");
+}
+
 // `rank`: the row's place in the list; `anchor`: the host's ladder below (host-N).
 void write_host_row(PageWriter& page, const hunt::HostReport& h, std::size_t rank,
                     std::size_t anchor) {
@@ -51,10 +92,8 @@ void write_host_row(PageWriter& page, const hunt::HostReport& h, std::size_t ran
     page.raw("</td><td>");
     write_time(page, h.last);
     page.raw("</td><td class=\"advice\">");
-    const std::string en = hunt::host_advice(h, hunt::Language::kEnglish);
-    const std::string fr = hunt::host_advice(h, hunt::Language::kFrench);
-    // The advice quotes account names from the logs: made visible before it is escaped.
-    page.both(visible_text(en, 600), visible_text(fr, 600));
+    const auto [en, fr] = short_action(h.urgency);
+    page.both(en, fr);
     page.raw(" <a href=\"#host-").raw(std::to_string(anchor)).raw("\">");
     page.both("Path", "Chemin").raw("</a></td></tr>\n");
 }
@@ -115,13 +154,14 @@ void write_act_now(PageWriter& page, const PageContext& context) {
         page.both("Status", "État").raw("</th><th scope=\"col\">");
         page.both("Furthest stage", "Étape la plus avancée").raw("</th><th scope=\"col\">");
         page.both("Last activity", "Dernière activité").raw("</th><th scope=\"col\">");
-        page.both("What to do", "Que faire").raw("</th></tr></thead><tbody>\n");
+        page.both("Action", "Action").raw("</th></tr></thead><tbody>\n");
         std::size_t rank = 0;
         for (const hunt::HostReport* h : isolate) {
             const std::size_t anchor = static_cast<std::size_t>(h - picture.hosts.data()) + 1;
             write_host_row(page, *h, ++rank, anchor);
         }
         page.raw("</tbody></table>\n");
+        write_advice(page, isolate);
     }
     if (!check.empty()) {
         page.raw("<h3>")
