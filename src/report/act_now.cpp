@@ -72,14 +72,16 @@ void write_advice(PageWriter& page, const std::vector<const hunt::HostReport*>& 
 }
 
 // `rank`: the row's place in the list; `anchor`: the host's ladder below (host-N).
-void write_host_row(PageWriter& page, const hunt::HostReport& h, std::size_t rank,
-                    std::size_t anchor) {
+void write_host_row(PageWriter& page, const PageContext& context, const hunt::HostReport& h,
+                    std::size_t rank, std::size_t anchor) {
     const int stage = furthest_index(h);
     page.raw("<tr class=\"").raw(urgency_class(h.urgency)).raw("\" data-host=\"");
     page.text(visible_text(h.host, 200));
     page.raw("\" data-stage=\"").raw(std::to_string(stage)).raw("\"><td>");
     page.text(std::to_string(rank)).raw("</td><th scope=\"row\" class=\"host-name\">");
-    page.log(h.host, 80).raw("</th><td class=\"urgency\">");
+    page.log(h.host, 80);
+    write_roles(page, context, h.host);
+    page.raw("</th><td class=\"urgency\">");
     if (hunt::is_emergency(h.urgency))
         page.raw("<span class=\"badge\" aria-hidden=\"true\">!</span> ");
     write_urgency(page, h.urgency);
@@ -158,7 +160,7 @@ void write_act_now(PageWriter& page, const PageContext& context) {
         std::size_t rank = 0;
         for (const hunt::HostReport* h : isolate) {
             const std::size_t anchor = static_cast<std::size_t>(h - picture.hosts.data()) + 1;
-            write_host_row(page, *h, ++rank, anchor);
+            write_host_row(page, context, *h, ++rank, anchor);
         }
         page.raw("</tbody></table>\n");
         write_advice(page, isolate);

@@ -29,7 +29,9 @@ void write_host_ladders(PageWriter& page, const PageContext& context) {
         page.raw("<article class=\"host ").raw(urgency_class(h.urgency));
         page.raw("\" id=\"host-").raw(std::to_string(rank)).raw("\" data-host=\"");
         page.text(visible_text(h.host, 200)).raw("\" data-stage=\"").raw(std::to_string(stage));
-        page.raw("\">\n<h3><span class=\"host-name\">").log(h.host, 120).raw("</span> <small>");
+        page.raw("\">\n<h3><span class=\"host-name\">").log(h.host, 120).raw("</span>");
+        write_roles(page, context, h.host);
+        page.raw(" <small>");
         write_urgency(page, h.urgency);
         page.raw("</small></h3>\n<p class=\"meta\">");
         page.both(fmt::format("{} detections, score {}, from ", h.detections, h.score),

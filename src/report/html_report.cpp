@@ -57,6 +57,7 @@ std::string stage_symbols() {
 <symbol id="st6" viewBox="0 0 20 20"><rect x="4" y="9" width="12" height="9" fill="currentColor"/><path d="M7 9 V6 A3 3 0 0 1 13 6 V9" fill="none" stroke="currentColor" stroke-width="2"/></symbol>
 <symbol id="yes" viewBox="0 0 14 14"><circle cx="7" cy="7" r="6.5" fill="currentColor"/><path d="M3.5 7 L6 9.5 L10.5 4.5" stroke="#fff" stroke-width="2" fill="none"/></symbol>
 <symbol id="no" viewBox="0 0 14 14"><circle cx="7" cy="7" r="5.5" fill="none" stroke="currentColor" stroke-width="1.5"/><path d="M4 7 H10" stroke="currentColor" stroke-width="1.5"/></symbol>
+<symbol id="server" viewBox="0 0 14 14"><rect x="2" y="1" width="10" height="5" fill="none" stroke="currentColor" stroke-width="1.5"/><rect x="2" y="8" width="10" height="5" fill="none" stroke="currentColor" stroke-width="1.5"/><circle cx="4.5" cy="3.5" r="1" fill="currentColor"/><circle cx="4.5" cy="10.5" r="1" fill="currentColor"/></symbol>
 <symbol id="m0" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="currentColor"/></symbol>
 <symbol id="m1" viewBox="0 0 10 10"><path d="M1 1 L9 5 L1 9 Z" fill="currentColor"/></symbol>
 <symbol id="m2" viewBox="0 0 10 10"><path d="M5 0 L10 5 L5 10 L0 5 Z" fill="currentColor"/></symbol>
@@ -83,6 +84,29 @@ void write_stage_name(PageWriter& page, hunt::Stage stage) {
 void write_urgency(PageWriter& page, hunt::Urgency urgency) {
     page.both(hunt::urgency_label(urgency, hunt::Language::kEnglish),
               hunt::urgency_label(urgency, hunt::Language::kFrench));
+}
+
+void write_roles(PageWriter& page, const PageContext& context, const std::string& host) {
+    const auto found = context.roles.find(hunt::host_key(host));
+    if (found == context.roles.end()) return;
+    for (const RoleSeen& r : found->second) {
+        page.raw(
+            " <span class=\"role\"><svg class=\"icon\" width=\"14\" height=\"14\" "
+            "aria-hidden=\"true\"><use href=\"#server\"/></svg> ");
+        switch (r.role) {
+            case HostRole::kDomainController:
+                page.both("domain controller", "contrôleur de domaine");
+                break;
+            case HostRole::kFileServer:
+                page.both("file server", "serveur de fichiers");
+                if (!r.evidence.empty()) page.raw(" (").log(r.evidence, 40).raw(")");
+                break;
+            case HostRole::kBackupServer:
+                page.both("backup server (by its name)", "serveur de sauvegarde (d'après son nom)");
+                break;
+        }
+        page.raw("</span>");
+    }
 }
 
 void write_time(PageWriter& page, core::FileTimeTicks t) {
@@ -224,7 +248,7 @@ core::Result<std::string> render_html_report(const ReportInput& input) {
         return core::fail(core::ErrorCode::kInvalidArgument,
                           "a report needs the rules, the host picture and the detections");
     }
-    PageContext context{input, {}};
+    PageContext context{input, {}, infer_host_roles(*input.detections, *input.picture)};
     context.rule_stage.resize(input.rules->detection_rule_count(), -1);
     for (std::uint32_t r = 0; r < input.rules->detection_rule_count(); ++r) {
         context.rule_stage[r] = stage_of_rule(input.rules->rule_info(r));

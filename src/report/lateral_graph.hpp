@@ -9,7 +9,8 @@
 // Left to right by time of first compromise (a host's first step on the ransomware path, or its
 // first outgoing edge for a source known only by address): hosts fill columns in that order,
 // a new column starting when a host is linked to one already in the current column; each
-// label says the time; an edge going back in time does not constrain the layout. Each edge is labelled with the account, the method (rule title) and the time.
+// label says the time; an edge going back in time does not constrain the layout. Each edge is
+// labelled with the account, the method (rule title) and the time.
 #pragma once
 
 #include <string>

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "report/host_roles.hpp"
 #include "report/html_report.hpp"
 #include "report/page_writer.hpp"
 
@@ -16,6 +18,8 @@ struct PageContext {
     /// The stage each detection rule puts a detection on (the furthest of its stages), or -1;
     /// indexed like RuleSet::rule_info.
     std::vector<int> rule_stage;
+    /// What the logs show of each host's role, by host key.
+    std::map<std::string, std::vector<RoleSeen>> roles;
 };
 
 /// "Act now": hosts to isolate, hosts to check, accounts to disable or reset.
@@ -45,6 +49,8 @@ void write_stage_icon(PageWriter& page, int stage, int size = 18);
 void write_stage_name(PageWriter& page, hunt::Stage stage);
 /// Both labels of an urgency.
 void write_urgency(PageWriter& page, hunt::Urgency urgency);
+/// The host's roles as marks ("domain controller", with what showed it), or nothing.
+void write_roles(PageWriter& page, const PageContext& context, const std::string& host);
 /// A time in UTC and in Paris time.
 void write_time(PageWriter& page, core::FileTimeTicks t);
 

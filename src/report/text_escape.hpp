@@ -24,8 +24,7 @@ namespace vigie::report {
 
 /// UTF-8 made visible (see above); at most `max_chars` code points are kept, then
 /// " … (N characters)" is appended (only "…" when `say_length` is false). 0: no bound.
-std::string visible_text(std::string_view text, std::size_t max_chars = 0,
-                         bool say_length = true);
+std::string visible_text(std::string_view text, std::size_t max_chars = 0, bool say_length = true);
 
 /// Appends `text` escaped for HTML element content and double- or single-quoted attribute
 /// values: & < > " ' become character references. No other change (use visible_text first

@@ -206,6 +206,18 @@ TEST_F(ReportInBrowser, EveryFlaggedHostAndItsStageAreInTheDom) {
         EXPECT_NE(b.dom.find(stage), std::string::npos) << stage;
     }
     EXPECT_GE(flagged, 5u);
+    // The servers are marked with what showed their role.
+    for (const auto& h : manifest_.hosts) {
+        const char* role = h.role == "domain controller" ? "domain controller"
+                           : h.role == "file server"     ? "file server"
+                           : h.role == "backup server"   ? "backup server"
+                                                         : nullptr;
+        if (role == nullptr || !h.attacked) continue;
+        const std::size_t row = b.dom.find("data-host=\"" + h.name);
+        ASSERT_NE(row, std::string::npos) << h.name;
+        const std::string cells = b.dom.substr(row, b.dom.find("</tr>", row) - row);
+        EXPECT_NE(cells.find(role), std::string::npos) << h.name << ": " << cells;
+    }
     // Every attacked host of the scenario is among them.
     for (const auto& h : manifest_.hosts) {
         if (!h.attacked) continue;

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "hostile_fixture.hpp"
+#include "report/host_roles.hpp"
 #include "report/html_report.hpp"
 #include "report/lateral_graph.hpp"
 
@@ -215,6 +216,41 @@ TEST(LateralGraph, DrawsRandomPictures) {
         ASSERT_TRUE(svg) << "round " << round << ": " << svg.error().to_string();
         EXPECT_TRUE(svg->starts_with("<svg")) << round;
     }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(HostRoles, AreSaidOnlyFromWhatTheLogsShow) {
+    auto at = [](std::string computer, std::int64_t id,
+                 std::vector<std::pair<std::string, std::string>> fields = {}) {
+        hunt::Detection d;
+        d.computer = std::move(computer);
+        d.channel = "Security";
+        d.event_id = id;
+        d.fields = std::move(fields);
+        return d;
+    };
+    const std::vector<hunt::Detection> detections = {
+        at("DC01.chu.local", 4769),
+        at("SRV-FICHIERS-01.chu.local", 5145, {{"ShareName", "\\\\*\\Dossiers-Patients"}}),
+        at("PC-RADIO-01.chu.local", 5140, {{"ShareName", "\\\\*\\ADMIN$"}}),
+        at("PC-RADIO-01.chu.local", 4624),
+    };
+    hunt::HostPicture picture;
+    for (const char* name : {"SRV-SAUVEGARDE.chu.local", "PC-RADIO-01.chu.local"}) {
+        hunt::HostReport h;
+        h.host = name;
+        picture.hosts.push_back(h);
+    }
+    const auto roles = report::infer_host_roles(detections, picture);
+    ASSERT_EQ(roles.size(), 3u);
+    EXPECT_EQ(roles.at("DC01")[0].role, report::HostRole::kDomainController);
+    EXPECT_EQ(roles.at("SRV-FICHIERS-01")[0].role, report::HostRole::kFileServer);
+    EXPECT_EQ(roles.at("SRV-FICHIERS-01")[0].evidence, "Dossiers-Patients");
+    EXPECT_EQ(roles.at("SRV-SAUVEGARDE")[0].role, report::HostRole::kBackupServer);
+    EXPECT_EQ(roles.count("PC-RADIO-01"), 0u);  // an administrative share is no file server
 }
 
 }  // namespace
