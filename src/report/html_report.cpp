@@ -272,7 +272,7 @@ core::Result<std::string> render_html_report(const ReportInput& input) {
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
         "script-src 'nonce-");
     page.raw(nonce).raw("'; style-src 'nonce-").raw(nonce);
-    page.raw("'; img-src data:; base-uri 'none'; form-action 'none'\">\n");
+    page.raw("'; base-uri 'none'; form-action 'none'\">\n");
     page.raw("<meta name=\"referrer\" content=\"no-referrer\">\n");
     page.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     page.raw("<title>").text(fr ? "vigie : rapport d'intrusion" : "vigie: intrusion report");

@@ -91,7 +91,7 @@ TEST_F(HostileReport, HasEverySectionInOrder) {
 TEST_F(HostileReport, AllowsOnlyItsOwnStyleAndScript) {
     const std::regex csp(
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src "
-        "'nonce-([0-9a-f]{32})'; style-src 'nonce-([0-9a-f]{32})'; img-src data:; base-uri "
+        "'nonce-([0-9a-f]{32})'; style-src 'nonce-([0-9a-f]{32})'; base-uri "
         "'none'; form-action 'none'\">");
     std::smatch m;
     ASSERT_TRUE(std::regex_search(page_, m, csp));
