@@ -17,6 +17,13 @@
 // only theirs) are not reported. The hook is read by the sanitizer runtime at start; it lives
 // here so that every binary linking the report gets it.
 #if defined(__SANITIZE_ADDRESS__)
+#define VIGIE_REPORT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VIGIE_REPORT_ASAN 1
+#endif
+#endif
+#if defined(VIGIE_REPORT_ASAN)
 extern "C" const char* __lsan_default_suppressions() {
     return "leak:libfontconfig.so\n";
 }
