@@ -328,6 +328,36 @@ TEST_F(ReportInBrowser, ScreenshotsAndPdf) {
     EXPECT_GT(fs::file_size(pdf), 50'000u);
 }
 
+// Many hosts and detections: the attack samples hunted with every SigmaHQ rule. The table pages
+// its rows, so the page stays light and its script quick.
+TEST_F(ReportInBrowser, AttackSamplesStayUsable) {
+    const fs::path samples = fs::path(VIGIE_SHARED_DATA) / "evtx-attack-samples";
+    const fs::path sigma = fs::path(VIGIE_SHARED_DATA) / "sigma" / "rules";
+    if (!fs::exists(samples) || !fs::exists(sigma))
+        GTEST_SKIP() << "no " << samples << " or " << sigma;
+    const fs::path report = kOut / "attack-samples.html";
+    const CommandResult r = run(kVigie + " report --no-summary -r " + sigma.string() + " -o " +
+                                report.string() + " " + samples.string() + " 2>&1");
+    ASSERT_LE(r.status, 1) << r.out;
+    const std::string page = read(report);
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(r.out, m, std::regex("\\((\\d+) detections"))) << r.out;
+    const std::size_t rows = std::stoul(m[1]);
+    std::printf("attack samples: %zu detections, report %zu bytes\n", rows, page.size());
+    EXPECT_GE(rows, 1000u);
+    EXPECT_LT(page.size(), 5u * 1000 * 1000);
+    const auto started = std::chrono::steady_clock::now();
+    const Browser b = chromium("--dump-dom", "file://" + report.string());
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    expect_clean_run(b);
+    const std::size_t body = b.dom.find("id=\"det-body\"");
+    ASSERT_NE(body, std::string::npos);
+    EXPECT_EQ(count(b.dom.substr(body, b.dom.find("</tbody>", body) - body), "<tr"), 100u);
+    EXPECT_NE(b.dom.find("rows 1\u2013100 of "), std::string::npos);
+    EXPECT_LT(seconds, 20.0);  // loading, running the script and dumping, virtual time included
+}
+
 // A hostile log: the same strings as the unit tests' fixture, read from JSON lines by
 // `vigie report` with rules that keep the hostile fields.
 TEST_F(ReportInBrowser, HostileLogRendersAsText) {
