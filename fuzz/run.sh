@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # fuzz/run.sh SECONDS [TARGET...] - builds build-fuzz and runs the fuzz targets, SECONDS split
-# between them by weight (default: all six: evtx_file_fuzzer 4 parts, json_events_fuzzer,
-# sigma_rule_fuzzer and xml_events_fuzzer 2 each, syslog_framing_fuzzer and bulk_request_fuzzer
-# 1 each; the watch parsers are small and saturate their coverage quickly). SECONDS is the
+# between them by weight (default: all seven: evtx_file_fuzzer 4 parts, json_events_fuzzer,
+# sigma_rule_fuzzer and xml_events_fuzzer 2 each, syslog_framing_fuzzer, bulk_request_fuzzer and
+# report_escape_fuzzer 1 each; the watch parsers and the report's escaping are small and saturate
+# their coverage quickly). SECONDS is the
 # total whatever the targets chosen.
 #
 # Exits nonzero when libFuzzer finds a crash, leak or timeout; the reproducer is written to
@@ -10,7 +11,7 @@
 set -euo pipefail
 
 if [[ $# -lt 1 || ! "$1" =~ ^[0-9]+$ ]]; then
-    echo "usage: $0 SECONDS [evtx_file_fuzzer|json_events_fuzzer|sigma_rule_fuzzer|xml_events_fuzzer|syslog_framing_fuzzer|bulk_request_fuzzer]..." >&2
+    echo "usage: $0 SECONDS [evtx_file_fuzzer|json_events_fuzzer|sigma_rule_fuzzer|xml_events_fuzzer|syslog_framing_fuzzer|bulk_request_fuzzer|report_escape_fuzzer]..." >&2
     exit 2
 fi
 seconds="$1"
@@ -18,7 +19,7 @@ shift
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] ||
     targets=(evtx_file_fuzzer json_events_fuzzer sigma_rule_fuzzer xml_events_fuzzer
-        syslog_framing_fuzzer bulk_request_fuzzer)
+        syslog_framing_fuzzer bulk_request_fuzzer report_escape_fuzzer)
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DVIGIE_FUZZ=ON -DVIGIE_TESTS=OFF \
@@ -48,7 +49,7 @@ share() {
 
 status=0
 for target in "${targets[@]}"; do
-    kind="${target%%_*}"  # evtx, json, sigma, xml, syslog, bulk
+    kind="${target%%_*}"  # evtx, json, sigma, xml, syslog, bulk, report
     t="$(share "$target")"
     [[ "$t" -ge 1 ]] || t=1
     mkdir -p "build-fuzz/corpus/$kind"

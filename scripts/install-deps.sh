@@ -9,6 +9,8 @@ packages=(
   # libraries
   libsimdjson-dev libcli11-dev libfmt-dev libzstd-dev libxxhash-dev zlib1g-dev libexpat1-dev
   libyaml-cpp-dev libre2-dev libvectorscan-dev libssl-dev libsqlite3-dev libcpp-httplib-dev
+  # report: the lateral-movement graph laid out and drawn in-process (libgvc)
+  libgraphviz-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libevtx-utils time python3 zstd
   # watch: real clients for its inputs (rsyslog forwarding a file, curl, openssl s_client)
@@ -20,6 +22,8 @@ packages=(
   # SMB lab (tests/guard/smb/lab.sh): clients mount the share with smbnetfs (FUSE), the guard
   # blocks a client with nftables, namespaces come from iproute2, nsenter from util-linux
   smbnetfs fuse3 nftables iproute2 util-linux
+  # report: the HTML report loaded, printed and captured in a real browser
+  chromium
 )
 
 missing=()

@@ -16,5 +16,5 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan
 ctest --preset asan -j "$(nproc)"
 
-echo "== short fuzz run of the EVTX, JSON, XML, Sigma rule, syslog and bulk API parsers"
+echo "== short fuzz run of the EVTX, JSON, XML, Sigma rule, syslog and bulk API parsers, and the report's escaping"
 ./fuzz/run.sh "${VIGIE_FUZZ_SECONDS:-60}"

@@ -54,7 +54,8 @@ int run_demo_command(const DemoCommandOptions& options) {
 
     HuntCommandOptions hunt;
     hunt.paths = {folder};
-    hunt.hosts = true;
+    // A few lines per urgent host: the whole picture is in the report written at the end.
+    hunt.hosts_brief = true;
     hunt.no_summary = true;
     hunt.progress = false;
     hunt.language = options.language;
@@ -80,7 +81,15 @@ int run_demo_command(const DemoCommandOptions& options) {
                                    : "\n== The normal week, no attack\n\n"));
     }
     std::fflush(stdout);
+    hunt.report = options.report.empty() ? folder + "/vigie-report.html" : options.report;
     const int status = run_hunt_command(hunt);
+    if (status != 2) {
+        fmt::print(fmt::runtime(fr ? "\n== Le rapport de la semaine (à ouvrir dans un navigateur, "
+                                     "hors ligne) : {}\n"
+                                   : "\n== The report of the week (open it in a browser, it works "
+                                     "offline): {}\n"),
+                   hunt.report);
+    }
     if (options.output.empty()) {
         fmt::print(
             fmt::runtime(fr ? "Journaux gardés dans {} : `vigie hunt {}` pour la chronologie.\n"

@@ -12,11 +12,13 @@ struct DemoCommandOptions {
     std::uint64_t seed = 2019;
     bool benign_only = false;  ///< the normal week alone: vigie should stay quiet
     std::string language;      ///< en | fr (default: from LANG)
+    std::string report;        ///< the HTML report (default: vigie-report.html in the folder)
     unsigned threads = 0;
 };
 
 /// Generates the scenario, hunts it with the built-in pack as of the eve of the encryption day
-/// and over the whole week, and prints the per-host picture. Exit status as `vigie hunt`.
+/// and over the whole week, prints the urgent hosts and writes the HTML report of the week. Exit
+/// status as `vigie hunt`.
 int run_demo_command(const DemoCommandOptions& options);
 
 }  // namespace vigie::app

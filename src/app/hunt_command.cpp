@@ -22,6 +22,7 @@
 #include "hunt/summary.hpp"
 #include "hunt/timeline_sorter.hpp"
 #include "hunt/writers.hpp"
+#include "report/html_report.hpp"
 #include "sigma/rule_set.hpp"
 
 namespace vigie::app {
@@ -101,6 +102,33 @@ void print_file_stats(const hunt::FileReport& f) {
     for (const auto& [what, count] : f.constructs_skipped) {
         fmt::print(stderr, "{}:   skipped {} x {}\n", f.path, count, what);
     }
+}
+
+core::FileTimeTicks now_filetime() {
+    const auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+    const auto ticks =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count() / 100;
+    return static_cast<core::FileTimeTicks>(ticks) +
+           core::kFileTimeUnixEpochSeconds * core::kTicksPerSecond;
+}
+
+// Writes the page next to its final name, then renames it: a reader never opens half a report.
+bool write_report(const report::ReportInput& in, const std::string& path) {
+    auto page = report::render_html_report(in);
+    if (!page) {
+        fmt::print(stderr, "vigie: report: {}\n", page.error().to_string());
+        return false;
+    }
+    const std::string partial = path + ".partial";
+    std::FILE* file = std::fopen(partial.c_str(), "wb");
+    bool ok = file != nullptr && std::fwrite(page->data(), 1, page->size(), file) == page->size();
+    if (file != nullptr) ok = std::fclose(file) == 0 && ok;
+    if (ok) ok = std::rename(partial.c_str(), path.c_str()) == 0;
+    if (!ok) {
+        std::remove(partial.c_str());
+        fmt::print(stderr, "vigie: cannot write the report to {}\n", path);
+    }
+    return ok;
 }
 
 }  // namespace
@@ -194,12 +222,15 @@ int run_hunt_command(const HuntCommandOptions& options) {
     // In time order: correlations, then what is shown at the requested level.
     hunt::Correlator correlator(rules);
     hunt::HostPictureBuilder hosts;
+    const bool timeline_out = !options.hosts && !options.hosts_brief && !options.report_only;
+    std::vector<hunt::Detection> shown;  // kept for the HTML report only
     auto show = [&](hunt::Detection&& d) {
         const sigma::RuleInfo& info = rules.rule_info(d.rule);
         if (info.level < hunt_options.min_level) return;
         summary.add(d, rules);
         hosts.add(d, info, rules.correlation(d.rule) != nullptr);
-        if (!options.hosts) writer->write(d);
+        if (timeline_out) writer->write(d);
+        if (!options.report.empty()) shown.push_back(std::move(d));
     };
     if (auto r = timeline.finish([&](const hunt::Detection& d) {
             hosts.learn_address(d);
@@ -214,8 +245,39 @@ int run_hunt_command(const HuntCommandOptions& options) {
     if (options.hosts) {
         out.write(options.format == "jsonl" ? hunt::render_hosts_jsonl(picture)
                                             : hunt::render_hosts_text(picture, *language));
+    } else if (options.hosts_brief) {
+        out.write(hunt::render_hosts_brief(picture, *language));
     }
     for (const hunt::FileReport& f : stats.files) had_error = had_error || f.error.has_value();
+    if (!options.report.empty()) {
+        report::ReportInput in;
+        in.rules = &rules;
+        in.picture = &picture;
+        in.detections = &shown;
+        in.stats = &stats;
+        in.inputs = &inputs.files;
+        in.rule_sources = options.rules;
+        if (in.rule_sources.empty()) in.rule_sources = {VIGIE_DEFAULT_RULES};
+        in.input_bytes = total_bytes;
+        in.tool_version = "vigie " VIGIE_VERSION;
+        in.generated_at = now_filetime();
+        in.from = hunt_options.from.value_or(0);
+        in.to = hunt_options.to.value_or(0);
+        in.language = *language;
+        if (!write_report(in, options.report)) return 2;
+        if (options.report_only) {
+            std::size_t emergencies = 0;
+            for (const hunt::HostReport& h : picture.hosts)
+                emergencies += hunt::is_emergency(h.urgency);
+            fmt::print(stderr,
+                       fmt::runtime(*language == hunt::Language::kFrench
+                                        ? "vigie : rapport écrit dans {} ({} détections, {} "
+                                          "machines, {} en urgence)\n"
+                                        : "vigie: report written to {} ({} detections, {} hosts, "
+                                          "{} in emergency)\n"),
+                       options.report, shown.size(), picture.hosts.size(), emergencies);
+        }
+    }
 
     if (options.stats) {
         for (const hunt::FileReport& f : stats.files) print_file_stats(f);

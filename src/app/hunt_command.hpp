@@ -20,8 +20,11 @@ struct HuntCommandOptions {
     bool stats = false;  ///< per-file reading statistics on standard error
     bool progress = true;
     bool recover = false;
-    bool hosts = false;    ///< print the per-host picture instead of the timeline
-    std::string language;  ///< en | fr (default: from LANG)
+    bool hosts = false;        ///< print the per-host picture instead of the timeline
+    bool hosts_brief = false;  ///< print a few lines per urgent host instead of the timeline
+    std::string report;        ///< --report FILE: also write the HTML report there
+    bool report_only = false;  ///< `vigie report`: the HTML report is the output
+    std::string language;      ///< en | fr (default: from LANG)
     unsigned threads = 0;
     std::vector<std::string> paths;
 };

@@ -18,6 +18,44 @@
 
 namespace {
 
+// The options every hunting command shares (`hunt`, `report`).
+void add_hunting_options(CLI::App* cmd, vigie::app::HuntCommandOptions& hunt) {
+    // One value per occurrence (-r A -r B): a list option would swallow the input paths.
+    cmd->add_option("--rules,-r", hunt.rules, "Sigma rule file or folder (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false);
+    cmd->add_option("--filters", hunt.filters,
+                    "Sigma filter file or folder, applied to the rules (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false);
+    cmd->add_option("--placeholders", hunt.placeholders,
+                    "YAML file with values for %placeholders% (expand modifier)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--min-level", hunt.min_level, "Lowest rule level to report")
+        ->check(CLI::IsMember({"informational", "low", "medium", "high", "critical"}))
+        ->capture_default_str();
+    cmd->add_option("--from", hunt.from, "Ignore events before this time (ISO 8601, UTC)");
+    cmd->add_option("--to", hunt.to, "Ignore events after this time (ISO 8601, UTC)");
+    cmd->add_option("--input-format", hunt.input_format, "JSON input shape")
+        ->check(
+            CLI::IsMember({"auto", "evtx-json", "ecs", "flat", "nxlog", "openwec", "openwec-raw"}))
+        ->capture_default_str();
+    cmd->add_flag("--summary", hunt.summary,
+                  "Print the summary on standard error (default on a terminal)");
+    cmd->add_flag("--no-summary", hunt.no_summary, "Never print the summary");
+    cmd->add_flag("--stats", hunt.stats,
+                  "Print per-file reading statistics on standard error (records failed, "
+                  "constructs skipped)");
+    cmd->add_flag("!--no-progress", hunt.progress, "No progress bar");
+    cmd->add_flag("--recover", hunt.recover, "EVTX: also recover records from slack space");
+    cmd->add_option("--lang", hunt.language,
+                    "Language of the host picture and the report: en or fr (default: from LANG)");
+    cmd->add_option("--threads", hunt.threads, "Threads (0: one per core)")->capture_default_str();
+    cmd->add_option("PATH", hunt.paths, "Event log files or folders")->required();
+}
+
 int run(int argc, char** argv) {
     CLI::App app{"vigie: early warning and file protection against human-operated ransomware"};
     app.require_subcommand(1);
@@ -39,63 +77,40 @@ int run(int argc, char** argv) {
     vigie::app::HuntCommandOptions hunt;
     CLI::App* hunt_cmd = app.add_subcommand(
         "hunt", "Run Sigma rules over event logs (EVTX, JSON/JSONL) and print a timeline");
-    // One value per occurrence (-r A -r B): a list option would swallow the input paths.
-    hunt_cmd->add_option("--rules,-r", hunt.rules, "Sigma rule file or folder (repeatable)")
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->allow_extra_args(false);
-    hunt_cmd
-        ->add_option("--filters", hunt.filters,
-                     "Sigma filter file or folder, applied to the rules (repeatable)")
-        ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-        ->allow_extra_args(false);
-    hunt_cmd
-        ->add_option("--placeholders", hunt.placeholders,
-                     "YAML file with values for %placeholders% (expand modifier)")
-        ->check(CLI::ExistingFile);
-    hunt_cmd->add_option("--min-level", hunt.min_level, "Lowest rule level to report")
-        ->check(CLI::IsMember({"informational", "low", "medium", "high", "critical"}))
-        ->capture_default_str();
-    hunt_cmd->add_option("--from", hunt.from, "Ignore events before this time (ISO 8601, UTC)");
-    hunt_cmd->add_option("--to", hunt.to, "Ignore events after this time (ISO 8601, UTC)");
+    add_hunting_options(hunt_cmd, hunt);
     hunt_cmd->add_option("--format", hunt.format, "Timeline format")
         ->check(CLI::IsMember({"table", "csv", "jsonl"}))
         ->capture_default_str();
     hunt_cmd->add_option("-o,--output", hunt.output, "Write the timeline to FILE");
-    hunt_cmd->add_option("--input-format", hunt.input_format, "JSON input shape")
-        ->check(
-            CLI::IsMember({"auto", "evtx-json", "ecs", "flat", "nxlog", "openwec", "openwec-raw"}))
-        ->capture_default_str();
-    hunt_cmd->add_flag("--summary", hunt.summary,
-                       "Print the summary on standard error (default on a terminal)");
-    hunt_cmd->add_flag("--no-summary", hunt.no_summary, "Never print the summary");
-    hunt_cmd->add_flag("--stats", hunt.stats,
-                       "Print per-file reading statistics on standard error (records failed, "
-                       "constructs skipped)");
-    hunt_cmd->add_flag("!--no-progress", hunt.progress, "No progress bar");
-    hunt_cmd->add_flag("--recover", hunt.recover, "EVTX: also recover records from slack space");
     hunt_cmd->add_flag("--hosts", hunt.hosts,
                        "Print the per-host picture (stage on the ransomware path, urgency, "
                        "lateral movement) instead of the timeline; JSON lines with --format jsonl");
-    hunt_cmd->add_option("--lang", hunt.language,
-                         "Language of the host picture: en or fr "
-                         "(default: from LANG)");
-    hunt_cmd->add_option("--threads", hunt.threads, "Threads (0: one per core)")
-        ->capture_default_str();
-    hunt_cmd->add_option("PATH", hunt.paths, "Event log files or folders")->required();
+    hunt_cmd->add_option("--report", hunt.report,
+                         "Also write the HTML report (as `vigie report`) to FILE");
+
+    vigie::app::HuntCommandOptions report;
+    report.report_only = true;
+    CLI::App* report_cmd = app.add_subcommand(
+        "report",
+        "Hunt event logs as `vigie hunt` does and write one self-contained HTML page: what to "
+        "do now, the ransomware path per host, the lateral-movement graph, the timeline");
+    add_hunting_options(report_cmd, report);
+    report_cmd->add_option("-o,--output", report.report, "The HTML file to write")->required();
 
     vigie::app::DemoCommandOptions demo;
     CLI::App* demo_cmd = app.add_subcommand(
         "demo",
         "Generate a week of a small hospital's Windows logs with a Clop-style intrusion, hunt "
-        "it with the built-in rules and print the per-host picture");
+        "it with the built-in rules, print the urgent hosts and write the HTML report");
     demo_cmd->add_option("-o,--output", demo.output,
                          "Folder for the generated EVTX files (default: a new one in $TMPDIR)");
     demo_cmd->add_option("--seed", demo.seed, "Scenario seed")->capture_default_str();
     demo_cmd->add_flag("--benign-only", demo.benign_only, "The normal week alone, no intrusion");
     demo_cmd->add_option("--lang", demo.language, "en or fr (default: from LANG)");
     demo_cmd->add_option("--threads", demo.threads, "Threads (0: one per core)");
+    demo_cmd->add_option(
+        "--report", demo.report,
+        "The HTML report of the week (default: vigie-report.html beside the logs)");
 
     vigie::app::RulesCheckOptions rules_check;
     CLI::App* rules_cmd = app.add_subcommand("rules", "Work with Sigma rules");
@@ -314,6 +329,7 @@ int run(int argc, char** argv) {
     if (*dump_cmd) return vigie::app::run_dump(dump);
     if (*check_cmd) return vigie::app::run_rules_check(rules_check);
     if (*hunt_cmd) return vigie::app::run_hunt_command(hunt);
+    if (*report_cmd) return vigie::app::run_hunt_command(report);
     if (*demo_cmd) return vigie::app::run_demo_command(demo);
     if (*watch_cmd) return vigie::app::run_watch_command(watch);
     if (*guard_cmd) return vigie::app::run_guard_command(guard);
