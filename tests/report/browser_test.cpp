@@ -6,6 +6,7 @@
 // are left in the build folder (report-browser/). Skipped when chromium is not installed.
 #include <gtest/gtest.h>
 #include <simdjson.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -24,7 +25,15 @@ namespace {
 using namespace vigie::test;
 namespace fs = std::filesystem;
 
+// Screenshots and the PDF stay here for a person to look at.
 const fs::path kOut = fs::path(VIGIE_BINARY_DIR) / "report-browser";
+
+// Everything else goes to a folder of this process's own: ctest runs each test in a process
+// of its own, several at once, and Chromium cannot share a profile between instances.
+const fs::path& work() {
+    static const fs::path dir = kOut / ("work-" + std::to_string(::getpid()));
+    return dir;
+}
 
 std::string chromium_path() {
     for (const char* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
@@ -51,11 +60,15 @@ const std::string kFlags =
     " --disable-background-networking --disable-component-update --disable-sync"
     " --disable-default-apps --enable-logging=stderr --v=0 --virtual-time-budget=5000";
 
+std::string profile_flag() {
+    return " --user-data-dir=" + (work() / "profile").string();
+}
+
 Browser chromium(const std::string& args, const std::string& url) {
-    const fs::path err = kOut / "chromium.stderr";
+    const fs::path err = work() / "chromium.stderr";
     Browser b;
-    const CommandResult r =
-        run(chromium_path() + kFlags + " " + args + " '" + url + "' 2>" + err.string());
+    const CommandResult r = run(chromium_path() + kFlags + profile_flag() + " " + args + " '" +
+                                url + "' 2>" + err.string());
     b.status = r.status;
     b.dom = r.out;
     b.log = read(err);
@@ -129,19 +142,23 @@ class ReportInBrowser : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
         if (chromium_path().empty()) return;
-        fs::create_directories(kOut);
-        logs_ = kOut / "demo-week";
+        fs::create_directories(work());
+        logs_ = work() / "demo-week";
         fs::remove_all(logs_);
         vigie::scenario::ScenarioOptions options;
         auto written = vigie::scenario::write_hospital_scenario(options, logs_.string());
         if (written) manifest_ = *written;
-        report_ = kOut / "report.html";
+        report_ = work() / "report.html";
         const auto started = std::chrono::steady_clock::now();
         report_status_ = run(kVigie + " report --no-summary -o " + report_.string() + " " +
                              logs_.string() + " 2>&1")
                              .status;
         report_seconds_ =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    }
+    static void TearDownTestSuite() {
+        std::error_code ec;
+        fs::remove_all(work(), ec);
     }
     void SetUp() override {
         if (chromium_path().empty())
@@ -253,7 +270,7 @@ TEST_F(ReportInBrowser, LanguageSwitches) {
     EXPECT_NE(fr.dom.find("<span id=\"p-info\">lignes 1"), std::string::npos);
     EXPECT_NE(fr.dom.find("<title>vigie : rapport d'intrusion</title>"), std::string::npos);
     // A report written in French opens in French.
-    const fs::path french = kOut / "report-fr.html";
+    const fs::path french = work() / "report-fr.html";
     ASSERT_EQ(run(kVigie + " report --no-summary --lang fr -o " + french.string() + " " +
                   logs_.string() + " 2>&1")
                   .status,
@@ -285,17 +302,17 @@ TEST_F(ReportInBrowser, SearchAndDayViews) {
 }
 
 TEST_F(ReportInBrowser, NoRequestLeavesThePage) {
-    const fs::path net = kOut / "net-log.json";
+    const fs::path net = work() / "net-log.json";
     const Browser b = chromium("--log-net-log=" + net.string() + " --dump-dom", url());
     expect_clean_run(b);
     const auto requests = page_requests(net);
     EXPECT_TRUE(requests.empty()) << requests.front();
     // The same check sees a page that does make a request.
-    const fs::path control = kOut / "control.html";
+    const fs::path control = work() / "control.html";
     std::ofstream(control) << "<!DOCTYPE html><html><body><script>"
                               "fetch('http://vigie-control.invalid/x').catch(function(){});"
                               "</script></body></html>";
-    const fs::path control_net = kOut / "control-net-log.json";
+    const fs::path control_net = work() / "control-net-log.json";
     chromium("--log-net-log=" + control_net.string() + " --dump-dom", "file://" + control.string());
     const auto control_requests = page_requests(control_net);
     ASSERT_EQ(control_requests.size(), 1u);
@@ -312,7 +329,7 @@ TEST_F(ReportInBrowser, ScreenshotsAndPdf) {
     const std::size_t graph = page.find("<div class=\"graph l-en\"");
     ASSERT_NE(graph, std::string::npos);
     const std::size_t end = page.find("</div>", graph);
-    const fs::path graph_page = kOut / "graph.html";
+    const fs::path graph_page = work() / "graph.html";
     std::ofstream(graph_page) << "<!DOCTYPE html><html><body>" << page.substr(graph, end - graph)
                               << "</div></body></html>";
     const fs::path graph_png = kOut / "report-graph.png";
@@ -335,7 +352,7 @@ TEST_F(ReportInBrowser, AttackSamplesStayUsable) {
     const fs::path sigma = fs::path(VIGIE_SHARED_DATA) / "sigma" / "rules";
     if (!fs::exists(samples) || !fs::exists(sigma))
         GTEST_SKIP() << "no " << samples << " or " << sigma;
-    const fs::path report = kOut / "attack-samples.html";
+    const fs::path report = work() / "attack-samples.html";
     const CommandResult r = run(kVigie + " report --no-summary -r " + sigma.string() + " -o " +
                                 report.string() + " " + samples.string() + " 2>&1");
     ASSERT_LE(r.status, 1) << r.out;
@@ -421,7 +438,7 @@ tags: [attack.impact, attack.t1490]
            {"WorkstationName", kLongHost},
            {"IpAddress", "10.0.0.68"}});
     dir.write("hostile.jsonl", events);
-    const fs::path report = kOut / "hostile.html";
+    const fs::path report = work() / "hostile.html";
     const CommandResult r =
         run(kVigie + " report --no-summary -r " + dir.file("rules.yml") + " -o " + report.string() +
             " " + dir.file("hostile.jsonl") + " 2>&1");
