@@ -368,7 +368,7 @@ bool JsonProgramWriter::expand(ChunkContext& ctx, const Op& instance, int depth)
     auto put = [&](std::uint32_t v) {
         for (int b = 0; b < 4; ++b) signature_.push_back(static_cast<std::uint8_t>(v >> (8 * b)));
     };
-    put(instance.offset);
+    put(template_id(instance.offset, ops));
     put(count);
     for (std::uint32_t i = 0; i < count; ++i) signature_.push_back(slots_[base + i].type);
 
@@ -396,6 +396,42 @@ bool JsonProgramWriter::expand(ChunkContext& ctx, const Op& instance, int depth)
         if (!expand(ctx, nested, depth + 2)) return false;
     }
     return true;
+}
+
+std::uint32_t JsonProgramWriter::template_id(std::uint32_t template_offset,
+                                             const std::vector<Op>& ops) {
+    if (auto it = chunk_ids_.find(template_offset); it != chunk_ids_.end()) return it->second;
+    // Everything a program takes from the ops, offsets within the chunk excepted.
+    std::string& s = serialized_;
+    s.clear();
+    auto put = [&](const void* p, std::size_t n) { s.append(static_cast<const char*>(p), n); };
+    for (const Op& op : ops) {
+        const std::uint8_t head[4] = {static_cast<std::uint8_t>(op.code), op.optional,
+                                      op.value_type, 0};
+        put(head, sizeof head);
+        put(&op.index, sizeof op.index);
+        put(&op.size, sizeof op.size);
+        const auto name_size = static_cast<std::uint32_t>(op.name.size());
+        put(&name_size, sizeof name_size);
+        s.append(op.name);
+        switch (op.code) {
+            case OpCode::kText:
+            case OpCode::kValue:
+            case OpCode::kCData:
+            case OpCode::kPIData:
+                put(op.data, op.size);
+                break;
+            case OpCode::kTemplateInstance:  // never compiled (Uses::supported), kept apart
+                put(&template_offset, sizeof template_offset);
+                break;
+            default:
+                break;
+        }
+    }
+    auto [it, inserted] =
+        template_ids_.try_emplace(s, static_cast<std::uint32_t>(template_ids_.size()));
+    chunk_ids_.emplace(template_offset, it->second);
+    return it->second;
 }
 
 void JsonProgramWriter::compile(ChunkContext& ctx, Program& program) {
@@ -429,9 +465,14 @@ core::Result<bool> JsonProgramWriter::write(ChunkContext& ctx, std::span<const O
         return false;
     }
     if (ctx.epoch() != epoch_) {
-        programs_.clear();
         uses_.clear();
+        chunk_ids_.clear();
         epoch_ = ctx.epoch();
+        // Programs outlive chunks (template_id); a bound keeps memory flat on any input.
+        if (programs_.size() > kMaxPrograms || template_ids_.size() > kMaxPrograms) {
+            programs_.clear();
+            template_ids_.clear();
+        }
     }
     // Giving up hands the record to the tree, which charges the same work again: the budget
     // goes back to where it was, less the template definitions decoded meanwhile (cached, so

@@ -43,6 +43,9 @@ class JsonProgramWriter {
     std::uint64_t compiled() const noexcept { return compiled_; }
     std::uint64_t written() const noexcept { return written_; }
 
+    /// Programs and template numbers kept across chunks at most.
+    static constexpr std::size_t kMaxPrograms = 4096;
+
     /// Marks a slot in Program::steps that copies text only.
     static constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
 
@@ -83,11 +86,18 @@ class JsonProgramWriter {
     };
 
     bool expand(ChunkContext& ctx, const Op& instance, int depth);
+    /// A number for the template at this offset of the current chunk, equal for templates of
+    /// any chunk whose ops are the same (names, literal text and values, structure): programs
+    /// are keyed by it, so that a template met again in a later chunk is not compiled again.
+    std::uint32_t template_id(std::uint32_t template_offset, const std::vector<Op>& ops);
     const Uses& uses_of(std::uint32_t template_offset, const std::vector<Op>& ops);
     void compile(ChunkContext& ctx, Program& program);
 
     std::unordered_map<std::uint64_t, Entry> programs_;
-    std::unordered_map<std::uint32_t, Uses> uses_;
+    std::unordered_map<std::uint32_t, Uses> uses_;                // by offset, this chunk
+    std::unordered_map<std::uint32_t, std::uint32_t> chunk_ids_;  // offset -> template_id
+    std::unordered_map<std::string, std::uint32_t> template_ids_;
+    std::string serialized_;
     std::uint64_t epoch_ = 0;
     std::vector<Slot> slots_;
     std::vector<Instance> instances_;
