@@ -430,6 +430,7 @@ std::uint32_t JsonProgramWriter::template_id(std::uint32_t template_offset,
     }
     auto [it, inserted] =
         template_ids_.try_emplace(s, static_cast<std::uint32_t>(template_ids_.size()));
+    if (inserted) cache_bytes_ += s.size() + 64;
     chunk_ids_.emplace(template_offset, it->second);
     return it->second;
 }
@@ -469,9 +470,10 @@ core::Result<bool> JsonProgramWriter::write(ChunkContext& ctx, std::span<const O
         chunk_ids_.clear();
         epoch_ = ctx.epoch();
         // Programs outlive chunks (template_id); a bound keeps memory flat on any input.
-        if (programs_.size() > kMaxPrograms || template_ids_.size() > kMaxPrograms) {
+        if (cache_bytes_ > kMaxCacheBytes) {
             programs_.clear();
             template_ids_.clear();
+            cache_bytes_ = 0;
         }
     }
     // Giving up hands the record to the tree, which charges the same work again: the budget
@@ -504,6 +506,8 @@ core::Result<bool> JsonProgramWriter::write(ChunkContext& ctx, std::span<const O
         entry->signature = signature_;
         entry->program = Program{};
         compile(ctx, entry->program);
+        cache_bytes_ += entry->signature.size() + entry->program.text.size() +
+                        entry->program.steps.size() * sizeof(Step) + 128;
     }
     const Program& program = entry->program;
     if (!program.usable) return give_up();

@@ -43,8 +43,8 @@ class JsonProgramWriter {
     std::uint64_t compiled() const noexcept { return compiled_; }
     std::uint64_t written() const noexcept { return written_; }
 
-    /// Programs and template numbers kept across chunks at most.
-    static constexpr std::size_t kMaxPrograms = 4096;
+    /// Bytes of programs and template keys kept across chunks at most (then they start over).
+    static constexpr std::size_t kMaxCacheBytes = std::size_t{2} << 20;
 
     /// Marks a slot in Program::steps that copies text only.
     static constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
@@ -103,6 +103,7 @@ class JsonProgramWriter {
     std::vector<Instance> instances_;
     std::vector<std::uint8_t> signature_;
     std::vector<Op> fragment_;
+    std::size_t cache_bytes_ = 0;
     std::uint64_t compiled_ = 0;
     std::uint64_t written_ = 0;
 };
