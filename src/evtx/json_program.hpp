@@ -1,10 +1,13 @@
 // evtx/json_program.hpp - records written as JSON straight from their template, without a tree.
 //
 // Nearly every record is one template instance: the template gives the whole document and the
-// instance only the substitution values. The JSON of such a record is therefore fixed text with
-// holes: a template is compiled once per chunk (and per combination of value types, since a
-// NULL value drops an attribute) into a program of literal JSON pieces and substitution slots,
-// and each record is written by copying the pieces and rendering its values into the slots.
+// instance only the substitution values (Windows puts EventData or UserData in a BinXML value
+// that holds an instance of a second template). The JSON of such a record is therefore fixed
+// text with holes. A record's templates, with its value types (a NULL value drops an attribute),
+// are compiled once into a program of literal JSON pieces and value slots, and each record is
+// written by copying the pieces and rendering its values into the slots. Programs are kept
+// across chunks, keyed by what the templates hold (names, literal text, structure) rather than
+// by their offsets, within a memory bound.
 //
 //   JsonProgramWriter writer;
 //   auto ops = builder.decode(ctx, begin, end);              // the record's top-level ops
@@ -13,10 +16,11 @@
 //
 // The output is byte for byte JsonRenderer's (json_render.hpp). A program is only compiled for
 // the shapes JsonRenderer writes directly (distinct sibling keys, one text per element, no mixed
-// content, no unnamed <Data>); templates with embedded BinXML, nested templates, entity or
-// character references, CDATA, processing instructions, skipped constructs or a <Data Name=..>
-// taken from a value are left to the tree, as is a record with a value that cannot be read.
-// Work is charged to the chunk budget exactly as RecordBuilder charges it.
+// content, no unnamed <Data>); BinXML values that are not one template instance, BinXML in
+// attributes, template instances inside templates, entity or character references, CDATA,
+// processing instructions, skipped constructs or a <Data Name=..> taken from a value are left to
+// the tree, as is a record with a value that cannot be read. Work is charged to the chunk budget
+// exactly as RecordBuilder charges it, and given back when a record goes to the tree after all.
 #pragma once
 
 #include <cstdint>
