@@ -2,7 +2,8 @@
 //
 // EVTX files come from compromised machines, so every byte here is hostile. The target drives
 // the same path `vigie dump` takes, and renders and reads every value, because values are lazy
-// views into the chunk: an out-of-range offset only shows when a value is turned into text.
+// views into the chunk: an out-of-range offset only shows when a value is turned into text. The
+// JSON dump writes from compiled templates is checked against the tree's on every chunk.
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -54,6 +55,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         evtx::ChunkReader reader;
         reader.read(bytes.first(evtx::kChunkSize), 0, /*recover=*/true, /*beyond_header=*/false,
                     [&](const core::Event& e, const evtx::RecordInfo&) { consume(e, json, out); });
+
+        // dump writes records from compiled JSON programs (evtx/json_program.hpp): it must give
+        // the tree's JSON byte for byte, and the same counts.
+        evtx::ChunkReader programs, trees;
+        trees.set_index_fields(false);
+        evtx::JsonRenderer renderer;
+        std::string fast, slow;
+        const auto chunk = bytes.first(evtx::kChunkSize);
+        const auto a = programs.read_json(chunk, 0, false, false, fast);
+        const auto b =
+            trees.read(chunk, 0, false, false, [&](const core::Event& e, const evtx::RecordInfo&) {
+                renderer.render(e, slow);
+                slow.push_back('\n');
+            });
+        if (fast != slow || a.records != b.records || a.records_failed != b.records_failed ||
+            a.constructs_skipped != b.constructs_skipped || a.first_error != b.first_error)
+            __builtin_trap();
     }
     return 0;
 }

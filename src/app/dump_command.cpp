@@ -6,7 +6,6 @@
 
 #include "app/output.hpp"
 #include "evtx/file_reader.hpp"
-#include "evtx/json_render.hpp"
 #include "evtx/xml_render.hpp"
 
 namespace vigie::app {
@@ -33,7 +32,6 @@ int run_dump(const DumpOptions& options) {
     read.recover = options.recover;
     read.threads = evtx::resolve_threads(options.threads);
     read.index_fields = false;  // printing needs the document tree only
-    std::vector<evtx::JsonRenderer> renderers(read.threads);
     StdoutWriter out;
     int status = 0;
     for (const std::string& path : options.files) {
@@ -43,18 +41,17 @@ int run_dump(const DumpOptions& options) {
             status = 2;
             continue;
         }
-        const evtx::FileStats stats = evtx::for_each_event<std::string>(
-            *file, read,
-            [&](const core::Event& event, const evtx::RecordInfo&, std::string& chunk_out,
-                unsigned worker) {
-                if (xml) {
-                    evtx::render_xml(event, chunk_out);
-                } else {
-                    renderers[worker].render(event, chunk_out);
-                }
-                chunk_out.push_back('\n');
-            },
-            [&](std::string&& chunk_out) { out.write(chunk_out); });
+        auto emit = [&](std::string&& chunk_out) { out.write(chunk_out); };
+        const evtx::FileStats stats =
+            xml ? evtx::for_each_event<std::string>(
+                      *file, read,
+                      [&](const core::Event& event, const evtx::RecordInfo&, std::string& chunk_out,
+                          unsigned) {
+                          evtx::render_xml(event, chunk_out);
+                          chunk_out.push_back('\n');
+                      },
+                      emit)
+                : evtx::for_each_json_line(*file, read, emit);
         if (options.stats) print_stats(path, stats);
         if (out.closed()) break;
     }

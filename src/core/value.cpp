@@ -169,66 +169,67 @@ void append_json_escaped_char(std::string& out, unsigned char c) {
     }
 }
 
-// Count of leading units in [p, p + 2*units) that are ASCII and need no JSON escape: not NUL or
-// another control character, not '"' or '\\'. Eight units at a time with SSE2.
-std::size_t plain_ascii_units(const std::uint8_t* p, std::size_t units) noexcept {
-    std::size_t i = 0;
-#if defined(__SSE2__)
-    const __m128i space = _mm_set1_epi16(0x20);
-    const __m128i limit = _mm_set1_epi16(0x7F);
-    const __m128i quote = _mm_set1_epi16('"');
-    const __m128i backslash = _mm_set1_epi16('\\');
-    for (; i + 8 <= units; i += 8) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 2 * i));
-        // Units are unsigned; signed compares are right for 0x0000-0x7FFF, and units with the
-        // top bit set look negative, so they fail the ">= 0x20" test: also rejected.
-        const __m128i bad =
-            _mm_or_si128(_mm_or_si128(_mm_cmplt_epi16(v, space), _mm_cmpgt_epi16(v, limit)),
-                         _mm_or_si128(_mm_cmpeq_epi16(v, quote), _mm_cmpeq_epi16(v, backslash)));
-        const int mask = _mm_movemask_epi8(bad);
-        if (mask != 0)
-            return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask))) / 2;
-    }
-#endif
-    for (; i < units; ++i) {
-        const std::uint16_t u = load_u16(p + 2 * i);
-        if (u < 0x20 || u >= 0x7F || u == '"' || u == '\\') break;
-    }
-    return i;
-}
-
 // UTF-16LE straight to an escaped JSON string body, one pass; stops at the first NUL unit.
+// Plain ASCII is checked and narrowed 8 units at a time into a small buffer (appending to the
+// string byte by byte, or sizing it ahead, costs more than the conversion).
 void append_utf16_json(std::string& out, const std::uint8_t* p, std::size_t bytes) {
     const std::size_t units = bytes / 2;
     std::size_t i = 0;
     char buf[256];
+    std::size_t n = 0;
+    auto flush = [&] {
+        out.append(buf, n);
+        n = 0;
+    };
     while (i < units) {
-        std::size_t run = plain_ascii_units(p + 2 * i, units - i);
-        while (run > 0) {
-            const std::size_t n = run < sizeof buf ? run : sizeof buf;
-            for (std::size_t k = 0; k < n; ++k) buf[k] = static_cast<char>(p[2 * (i + k)]);
-            out.append(buf, n);
-            i += n;
-            run -= n;
+#if defined(__SSE2__)
+        const __m128i space = _mm_set1_epi16(0x20);
+        const __m128i limit = _mm_set1_epi16(0x7F);
+        const __m128i quote = _mm_set1_epi16('"');
+        const __m128i backslash = _mm_set1_epi16('\\');
+        while (i + 8 <= units) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 2 * i));
+            // Units are unsigned; signed compares are right for 0x0000-0x7FFF, and units with the
+            // top bit set look negative, so they fail the ">= 0x20" test: also rejected.
+            const __m128i bad = _mm_or_si128(
+                _mm_or_si128(_mm_cmplt_epi16(v, space), _mm_cmpgt_epi16(v, limit)),
+                _mm_or_si128(_mm_cmpeq_epi16(v, quote), _mm_cmpeq_epi16(v, backslash)));
+            if (_mm_movemask_epi8(bad) != 0) break;
+            if (n + 8 > sizeof buf) flush();
+            _mm_storel_epi64(reinterpret_cast<__m128i*>(buf + n), _mm_packus_epi16(v, v));
+            n += 8;
+            i += 8;
         }
-        if (i >= units) return;
+#endif
+        // Unit by unit up to the unit that stopped the 8-unit steps (or the end).
+        for (; i < units; ++i) {
+            const std::uint16_t u = load_u16(p + 2 * i);
+            if (u < 0x20 || u >= 0x7F || u == '"' || u == '\\') break;
+            if (n == sizeof buf) flush();
+            buf[n++] = static_cast<char>(u);
+        }
+        if (i >= units) break;
         const std::uint16_t u = load_u16(p + 2 * i);
-        if (u < 0x80) {
-            if (u == 0) return;
-            if (json_needs_escape(static_cast<unsigned char>(u))) {
-                append_json_escaped_char(out, static_cast<unsigned char>(u));
-            } else {
-                out.push_back(static_cast<char>(u));  // DEL (0x7F)
+        if (u < 0x20 || u >= 0x7F || u == '"' || u == '\\') {
+            flush();
+            if (u < 0x80) {
+                if (u == 0) return;
+                if (json_needs_escape(static_cast<unsigned char>(u))) {
+                    append_json_escaped_char(out, static_cast<unsigned char>(u));
+                } else {
+                    out.push_back(static_cast<char>(u));  // DEL (0x7F)
+                }
+                ++i;
+                continue;
             }
-            ++i;
-            continue;
+            // Non-ASCII: decode the run up to the next ASCII unit with the general decoder.
+            std::size_t j = i;
+            while (j < units && load_u16(p + 2 * j) >= 0x80) ++j;
+            append_utf16le(out, p + 2 * i, 2 * (j - i), Utf16Stop::kNever);
+            i = j;
         }
-        // Non-ASCII: decode the run up to the next ASCII unit with the general decoder.
-        std::size_t j = i;
-        while (j < units && load_u16(p + 2 * j) >= 0x80) ++j;
-        append_utf16le(out, p + 2 * i, 2 * (j - i), Utf16Stop::kNever);
-        i = j;
     }
+    flush();
 }
 
 }  // namespace

@@ -19,6 +19,7 @@ void ChunkContext::reset(std::span<const std::uint8_t> chunk) {
     chunk_ = chunk;
     ++epoch_;
     work_ = 0;
+    template_work_ = 0;
     names_.clear();
     templates_.clear();
     utf16_.clear();
@@ -96,7 +97,14 @@ core::Result<const std::vector<Op>*> ChunkContext::template_at(std::uint32_t off
     // decode_fragment may re-enter template_at for a nested definition; `entry` stays valid
     // because unordered_map never moves its elements.
     std::vector<Op> ops;
+    const std::uint64_t work_before = work_;
+    const bool outermost = !decoding_template_;
+    decoding_template_ = true;
     auto decoded = decode_fragment(*this, r.pos(), r.pos() + data_size, false, ops);
+    if (outermost) {
+        decoding_template_ = false;
+        template_work_ += work_ - work_before;
+    }
     TemplateEntry& done = templates_[offset];
     if (!decoded) {
         done.error = std::move(decoded).error();
@@ -116,7 +124,9 @@ const std::vector<Op>* ChunkContext::find_fitting_template(
     const std::vector<Op>* best = nullptr;
     std::uint32_t best_offset = 0;
     for (const auto& [offset, entry] : templates_) {
-        if (!entry.ok || (best != nullptr && offset > best_offset) || !template_fits(entry.ops, types)) continue;
+        if (!entry.ok || (best != nullptr && offset > best_offset) ||
+            !template_fits(entry.ops, types))
+            continue;
         used.assign(types.size(), false);
         for (const Op& op : entry.ops) {
             if (op.code == OpCode::kSubstitution && op.index < used.size()) used[op.index] = true;

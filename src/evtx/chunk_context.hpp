@@ -65,6 +65,13 @@ class ChunkContext {
         work_ += units;
         return work_ <= limits_.max_work_per_chunk;
     }
+    /// Work charged so far, and the part of it spent decoding template definitions (charged
+    /// once per chunk, whoever asks first). A path that gives up and hands a record to another,
+    /// which charges the same work again, restores the budget with restore_work()
+    /// (json_program.hpp).
+    std::uint64_t work() const noexcept { return work_; }
+    std::uint64_t template_work() const noexcept { return template_work_; }
+    void restore_work(std::uint64_t work) noexcept { work_ = work; }
     bool budget_exhausted() const noexcept { return work_ > limits_.max_work_per_chunk; }
 
   private:
@@ -84,6 +91,8 @@ class ChunkContext {
     Limits limits_;
     std::span<const std::uint8_t> chunk_;
     std::uint64_t work_ = 0;
+    std::uint64_t template_work_ = 0;
+    bool decoding_template_ = false;
     std::uint64_t epoch_ = 0;
     bool recovering_ = false;
     core::StringArena arena_;

@@ -40,9 +40,25 @@ bool ChunkReader::read_record(std::size_t offset, std::uint32_t size, std::uint6
         return false;  // an older copy of a record already read
     }
     event_.clear();
-    auto built =
-        builder_.build(ctx_, offset + kRecordHeaderSize, offset + size - 4, event_, recovered);
-    if (!built || event_.empty()) {
+    ctx_.set_recovering(recovered);
+    core::Result<void> built;
+    bool written = false;
+    auto ops = builder_.decode(ctx_, offset + kRecordHeaderSize, offset + size - 4);
+    if (!ops) {
+        built = std::move(ops).error();
+    } else {
+        // Recovered records may use stale templates: only the tree path checks them.
+        if (json_out_ != nullptr && !recovered) {
+            auto w = programs_.write(ctx_, *ops, *json_out_);
+            if (!w) {
+                built = std::move(w).error();
+            } else {
+                written = *w;
+            }
+        }
+        if (built && !written) built = builder_.build_decoded(ctx_, *ops, event_, recovered);
+    }
+    if (!built || (!written && event_.empty())) {
         if (!recovered) {
             ++stats.records_failed;
             if (stats.first_error.empty()) {
@@ -52,6 +68,12 @@ bool ChunkReader::read_record(std::size_t offset, std::uint32_t size, std::uint6
             }
         }
         return false;
+    }
+    if (written) {
+        json_out_->push_back('\n');
+        seen_.emplace_back(info.record_id, info.written);
+        ++(info.recovered ? stats.recovered : stats.records);
+        return true;
     }
     event_.record_id = info.record_id;
     if (index_fields_) index_windows_fields(event_, ctx_);
@@ -127,6 +149,21 @@ ChunkStats ChunkReader::read(std::span<const std::uint8_t> chunk, std::uint64_t 
         stats.skipped = true;
         if (stats.first_error.empty()) stats.first_error = "chunk work budget exhausted";
     }
+    return stats;
+}
+
+ChunkStats ChunkReader::read_json(std::span<const std::uint8_t> chunk, std::uint64_t chunk_index,
+                                  bool recover, bool beyond_header, std::string& out) {
+    json_out_ = &out;
+    const bool index_fields = index_fields_;
+    index_fields_ = false;
+    ChunkStats stats = read(chunk, chunk_index, recover, beyond_header,
+                            [&](const core::Event& event, const RecordInfo&) {
+                                renderer_.render(event, out);
+                                out.push_back('\n');
+                            });
+    index_fields_ = index_fields;
+    json_out_ = nullptr;
     return stats;
 }
 

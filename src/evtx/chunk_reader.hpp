@@ -18,6 +18,8 @@
 
 #include "core/event.hpp"
 #include "evtx/chunk_context.hpp"
+#include "evtx/json_program.hpp"
+#include "evtx/json_render.hpp"
 #include "evtx/limits.hpp"
 #include "evtx/record_builder.hpp"
 
@@ -61,6 +63,15 @@ class ChunkReader {
     ChunkStats read(std::span<const std::uint8_t> chunk, std::uint64_t chunk_index, bool recover,
                     bool beyond_header, const EventCallback& on_event);
 
+    /// read() writing each record to `out` as one line of JSON (json_render.hpp's shape, then
+    /// '\n'): a record of one template instance straight from its compiled program
+    /// (json_program.hpp), any other through its tree and JsonRenderer. No fields are named.
+    ChunkStats read_json(std::span<const std::uint8_t> chunk, std::uint64_t chunk_index,
+                         bool recover, bool beyond_header, std::string& out);
+
+    /// Records written by a compiled program rather than through their tree (for tests).
+    std::uint64_t records_from_programs() const noexcept { return programs_.written(); }
+
   private:
     bool read_record(std::size_t offset, std::uint32_t size, std::uint64_t chunk_index,
                      bool recovered, const EventCallback& on_event, ChunkStats& stats);
@@ -68,6 +79,9 @@ class ChunkReader {
     ChunkContext ctx_;
     RecordBuilder builder_;
     core::Event event_;
+    JsonProgramWriter programs_;
+    JsonRenderer renderer_;
+    std::string* json_out_ = nullptr;  // set during read_json()
     // (record id, written time) of records read: a recovered copy with both equal is an older
     // version of the same record. Exported logs renumber ids, so the id alone is not enough.
     std::vector<std::pair<std::uint64_t, core::FileTimeTicks>> seen_;

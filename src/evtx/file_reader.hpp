@@ -82,8 +82,11 @@ class EvtxFile {
 
 unsigned resolve_threads(unsigned requested) noexcept;
 
-template <typename R, typename Visit, typename Emit>
-FileStats for_each_event(const EvtxFile& file, const ReadOptions& options, Visit&& visit,
+/// Reads every chunk with `read(reader, chunk bytes, chunk index, beyond_header, output)` (a
+/// ChunkReader per thread, returning its ChunkStats) and hands the outputs to `emit` in file
+/// order. for_each_event and for_each_json_line are the usual readers.
+template <typename R, typename ReadChunk, typename Emit>
+FileStats for_each_chunk(const EvtxFile& file, const ReadOptions& options, ReadChunk&& read,
                          Emit&& emit) {
     FileStats stats;
     if (!file.header().checksum_ok) {
@@ -123,10 +126,8 @@ FileStats for_each_event(const EvtxFile& file, const ReadOptions& options, Visit
                     chunk_stats.first_error = loaded.error().message;
                 } else {
                     const bool beyond = index >= file.declared_chunks();
-                    chunk_stats = w.reader.read(w.buffer, index, options.recover, beyond,
-                                                [&](const core::Event& e, const RecordInfo& info) {
-                                                    visit(e, info, result.output, id);
-                                                });
+                    chunk_stats = read(w.reader, std::span<const std::uint8_t>(w.buffer), index,
+                                       beyond, result.output, id);
                 }
                 result.chunks.emplace_back(index, std::move(chunk_stats));
             }
@@ -141,6 +142,33 @@ FileStats for_each_event(const EvtxFile& file, const ReadOptions& options, Visit
             emit(std::move(result.output));
         });
     return stats;
+}
+
+template <typename R, typename Visit, typename Emit>
+FileStats for_each_event(const EvtxFile& file, const ReadOptions& options, Visit&& visit,
+                         Emit&& emit) {
+    return for_each_chunk<R>(
+        file, options,
+        [&](ChunkReader& reader, std::span<const std::uint8_t> chunk, std::uint64_t index,
+            bool beyond, R& output, unsigned worker) {
+            return reader.read(chunk, index, options.recover, beyond,
+                               [&](const core::Event& e, const RecordInfo& info) {
+                                   visit(e, info, output, worker);
+                               });
+        },
+        emit);
+}
+
+/// Every record as one line of JSON (ChunkReader::read_json), appended to a string per group of
+/// chunks that `emit` receives in file order.
+template <typename Emit>
+FileStats for_each_json_line(const EvtxFile& file, const ReadOptions& options, Emit&& emit) {
+    return for_each_chunk<std::string>(
+        file, options,
+        [&](ChunkReader& reader, std::span<const std::uint8_t> chunk, std::uint64_t index,
+            bool beyond, std::string& output,
+            unsigned) { return reader.read_json(chunk, index, options.recover, beyond, output); },
+        emit);
 }
 
 }  // namespace vigie::evtx

@@ -9,8 +9,8 @@ namespace {
 constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 constexpr int kMaxDepth = 128;
 
-// The Rust evtx crate writes integers and booleans bare and every other scalar, floats
-// included, as a JSON string.
+}  // namespace
+
 void append_value_json(const core::Value& v, std::string& out) {
     const bool real = v.kind() == core::ValueKind::kReal32 || v.kind() == core::ValueKind::kReal64;
     if (!real) {
@@ -21,8 +21,6 @@ void append_value_json(const core::Value& v, std::string& out) {
     v.append_text(out);
     out.push_back('"');
 }
-
-}  // namespace
 
 std::uint32_t JsonRenderer::make(Type type) {
     if (used_ == pool_.size()) pool_.emplace_back();

@@ -22,6 +22,10 @@
 
 namespace vigie::evtx {
 
+/// A value as the Rust evtx crate writes it: integers and booleans bare, every other scalar,
+/// floats included, as a JSON string.
+void append_value_json(const core::Value& v, std::string& out);
+
 class JsonRenderer {
   public:
     /// Appends `event` as one compact JSON object (no trailing newline).

@@ -36,18 +36,36 @@ RecordBuilder::RecordBuilder() {
 
 core::Result<void> RecordBuilder::build(ChunkContext& ctx, std::size_t begin, std::size_t end,
                                         core::Event& event, bool recovering) {
-    recovering_ = recovering;
     ctx.set_recovering(recovering);
+    auto ops = decode(ctx, begin, end);
+    if (!ops) return std::move(ops).error();
+    return build_decoded(ctx, *ops, event, recovering);
+}
+
+core::Result<std::span<const Op>> RecordBuilder::decode(ChunkContext& ctx, std::size_t begin,
+                                                        std::size_t end) {
     const auto depth_slots = static_cast<std::size_t>(ctx.limits().max_binxml_depth) + 2;
     if (ops_by_depth_.size() < depth_slots) {
         ops_by_depth_.resize(depth_slots);
         subs_by_depth_.resize(depth_slots);
     }
+    skipped_.clear();
+    if (ctx.limits().max_binxml_depth < 0) return limit("BinXML nesting too deep");
+    auto& ops = ops_by_depth_[0];
+    ops.clear();
+    if (auto d = decode_fragment(ctx, begin, end, false, ops); !d) return std::move(d).error();
+    return std::span<const Op>(ops);
+}
+
+core::Result<void> RecordBuilder::build_decoded(ChunkContext& ctx, std::span<const Op> ops,
+                                                core::Event& event, bool recovering) {
+    recovering_ = recovering;
+    ctx.set_recovering(recovering);
     nodes_ = 0;
     skipped_.clear();
     shape_known_ = !recovering;
     top_templates_ = 0;
-    auto r = run_fragment(ctx, begin, end, false, 0, event);
+    auto r = run(ctx, ops, {}, 0, event);
     if (!r) return r;
     if (shape_known_ && top_templates_ == 1) {
         event.shape = ((ctx.epoch() * 0x9E3779B97F4A7C15ULL) ^ top_template_offset_) | 1;

@@ -32,6 +32,12 @@ class RecordBuilder {
     core::Result<void> build(ChunkContext& ctx, std::size_t begin, std::size_t end,
                              core::Event& event, bool recovering = false);
 
+    /// build() in two steps: decode() gives the record's top-level ops (valid until the next
+    /// call), which a caller may look at (json_program.hpp) before build_decoded() runs them.
+    core::Result<std::span<const Op>> decode(ChunkContext& ctx, std::size_t begin, std::size_t end);
+    core::Result<void> build_decoded(ChunkContext& ctx, std::span<const Op> ops, core::Event& event,
+                                     bool recovering = false);
+
     /// Constructs skipped while building the last record (pack_skip values, in order met).
     const std::vector<std::uint16_t>& skipped() const noexcept { return skipped_; }
 

@@ -57,6 +57,7 @@ void EventMatcher::process(const core::Event& e, std::uint32_t source, std::uint
 }
 
 void EventMatcher::take_event_types(EventTypeCounts& counts) {
+    flush_run();
     for (auto& [key, count] : types_) {
         const std::size_t sep = key.rfind('\0');
         const std::int64_t id = std::stoll(key.substr(sep + 1));
@@ -72,15 +73,23 @@ void EventMatcher::take_filter_removals(std::vector<std::uint64_t>& counts) {
 }
 
 void EventMatcher::count_type(std::int64_t event_id) {
-    key_.assign(channel_);
-    key_.push_back('\0');
-    key_.append(std::to_string(event_id));
-    auto it = types_.find(key_);
-    if (it != types_.end()) {
-        ++it->second;
-    } else {
-        types_.emplace(key_, 1);
+    if (run_ > 0 && event_id == run_event_id_ && channel_ == run_channel_) {
+        ++run_;
+        return;
     }
+    flush_run();
+    run_channel_ = channel_;
+    run_event_id_ = event_id;
+    run_ = 1;
+}
+
+void EventMatcher::flush_run() {
+    if (run_ == 0) return;
+    key_.assign(run_channel_);
+    key_.push_back('\0');
+    key_.append(std::to_string(run_event_id_));
+    types_[key_] += run_;
+    run_ = 0;
 }
 
 }  // namespace vigie::hunt

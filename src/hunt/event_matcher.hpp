@@ -75,6 +75,12 @@ class EventMatcher {
     std::string channel_;
     std::string key_;
     std::unordered_map<std::string, std::uint64_t> types_;
+    // Events of one type come in runs: they are counted here and added to types_ when the type
+    // changes (or types_ is taken).
+    void flush_run();
+    std::string run_channel_;
+    std::int64_t run_event_id_ = 0;
+    std::uint64_t run_ = 0;
     std::vector<std::uint64_t> filter_removals_;
 };
 

@@ -239,6 +239,9 @@ class ItemCompiler {
             Predicate p;
             p.kind = Predicate::Kind::kRegex;
             p.regex = std::move(*re);
+            p.regex_min_bytes = regex_min_bytes(pattern);
+            p.regex_is_run = regex_is_dot_run(pattern);
+            p.regex_dot_all = m.re_s;
             group.alternatives.push_back(std::move(p));
             return {};
         }

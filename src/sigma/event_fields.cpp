@@ -40,6 +40,22 @@ FieldId FieldNames::find(std::string_view name) const {
     return it == ids_.end() ? kUnknown : it->second;
 }
 
+FieldId EventFields::find(std::string_view name, const FieldNames& names) {
+    constexpr std::size_t kSlots = 512;
+    if (cached_names_ != &names || cached_names_size_ != names.size() || name_cache_.empty()) {
+        name_cache_.assign(kSlots, CachedName{});
+        cached_names_ = &names;
+        cached_names_size_ = names.size();
+    }
+    const auto address = reinterpret_cast<std::uintptr_t>(name.data());
+    CachedName& c = name_cache_[((address >> 3) ^ (address >> 12) ^ name.size()) & (kSlots - 1)];
+    if (c.data == name.data() && c.data != nullptr && std::string_view(c.copy) == name) return c.id;
+    c.id = names.find(name);
+    c.data = name.data();
+    c.copy.assign(name);
+    return c.id;
+}
+
 void EventFields::reset(const core::Event& event, const FieldNames& names) {
     event_ = &event;
     for (const FieldId id : touched_) head_[id] = kNone;
@@ -56,7 +72,7 @@ void EventFields::reset(const core::Event& event, const FieldNames& names) {
     }
     // Walk backwards so that each chain lists occurrences in event order.
     for (std::size_t i = n; i-- > 0;) {
-        const FieldId id = names.find(fields[i].name);
+        const FieldId id = find(fields[i].name, names);
         if (id == FieldNames::kUnknown) continue;
         if (head_[id] == kNone) touched_.push_back(id);
         next_[i] = head_[id];

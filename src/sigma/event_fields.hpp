@@ -66,7 +66,20 @@ class EventFields {
     bool regex_possible(std::uint32_t slot) const noexcept;
 
   private:
+    FieldId find(std::string_view name, const FieldNames& names);
+
     const core::Event* event_ = nullptr;
+    // Names of one reader repeat from event to event, usually at the same address (interned per
+    // chunk): a small cache by address, checked against a copy of the name (an address may hold
+    // another name later), saves most lookups in FieldNames.
+    struct CachedName {
+        const char* data = nullptr;
+        std::string copy;
+        FieldId id = FieldNames::kUnknown;
+    };
+    std::vector<CachedName> name_cache_;
+    const FieldNames* cached_names_ = nullptr;
+    std::size_t cached_names_size_ = 0;
     std::vector<std::uint32_t> head_;
     std::vector<std::uint32_t> next_;
     std::vector<FieldId> touched_;

@@ -144,6 +144,92 @@ core::Result<CidrRange> parse_cidr(std::string_view text) {
     return r;
 }
 
+std::uint32_t regex_min_bytes(std::string_view p) {
+    std::size_t i = 0;
+    if (i < p.size() && p[i] == '^') ++i;
+    // One character: '.', an escape of one letter (\w, \s, \d, \., ...), a class [..], each
+    // possibly in a group of its own.
+    auto atom = [&](std::size_t& at) {
+        if (at >= p.size()) return false;
+        if (p[at] == '.') {
+            ++at;
+            return true;
+        }
+        if (p[at] == '\\') {
+            if (at + 1 >= p.size()) return false;
+            const char c = p[at + 1];
+            // \Q, \p{..}, \x{..}, \b, \A, \z are not one plain character
+            if (c == 'Q' || c == 'p' || c == 'P' || c == 'x' || c == 'b' || c == 'B' || c == 'A' ||
+                c == 'z' || c == 'C' || (c >= '0' && c <= '9'))
+                return false;
+            at += 2;
+            return true;
+        }
+        if (p[at] == '[') {
+            std::size_t j = at + 1;
+            if (j < p.size() && p[j] == '^') ++j;
+            if (j < p.size() && p[j] == ']') ++j;  // a leading ']' is literal
+            for (; j < p.size() && p[j] != ']'; ++j) {
+                if (p[j] == '[') return false;  // [:alpha:] and the like: not worth reading
+                if (p[j] == '\\') ++j;
+            }
+            if (j >= p.size()) return false;
+            at = j + 1;
+            return true;
+        }
+        return false;
+    };
+    std::size_t j = i;
+    bool ok = false;
+    if (j < p.size() && p[j] == '(') {
+        std::size_t k = j + 1;
+        if (p.substr(k, 2) == "?:") k += 2;
+        ok = atom(k) && k < p.size() && p[k] == ')';
+        j = k + 1;
+    } else {
+        ok = atom(j);
+    }
+    if (!ok || j >= p.size() || p[j] != '{') return 0;
+    std::uint64_t n = 0;
+    std::size_t k = j + 1;
+    const std::size_t digits = k;
+    while (k < p.size() && p[k] >= '0' && p[k] <= '9' && n < 100000) n = n * 10 + (p[k++] - '0');
+    if (k == digits || k >= p.size()) return 0;
+    if (p[k] == ',') {
+        ++k;
+        while (k < p.size() && p[k] >= '0' && p[k] <= '9') ++k;
+    }
+    if (k >= p.size() || p[k] != '}') return 0;
+    ++k;
+    if (k < p.size() && p[k] == '$') ++k;
+    // Every character is at least one byte, whatever the flags.
+    return k == p.size() ? static_cast<std::uint32_t>(n) : 0;
+}
+
+bool regex_is_dot_run(std::string_view p) {
+    for (const std::string_view head : {".{", "(.){", "(?:.){"}) {
+        if (!p.starts_with(head) || !p.ends_with(",}")) continue;
+        const std::string_view digits = p.substr(head.size(), p.size() - head.size() - 2);
+        if (digits.empty() || digits.size() > 5 || digits == "0") continue;
+        if (digits.find_first_not_of("0123456789") == std::string_view::npos) return true;
+    }
+    return false;
+}
+
+bool has_character_run(std::string_view text, std::uint32_t n, bool dot_all) {
+    std::uint32_t run = 0;
+    for (const char c : text) {
+        if (c == '\n' && !dot_all) {
+            run = 0;
+            continue;
+        }
+        // UTF-8 continuation bytes belong to the character before.
+        if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;
+        if (++run >= n) return true;
+    }
+    return false;
+}
+
 core::Result<std::shared_ptr<const re2::RE2>> compile_regex(const std::string& pattern,
                                                             bool ignore_case, bool multi_line,
                                                             bool dot_all) {
@@ -186,8 +272,12 @@ bool Predicate::test_one(std::uint32_t index, EventFields& ev) const {
             if (auto i = ev.value(index).to_int()) return *i == number;
             return false;
         }
-        case Kind::kRegex:
-            return re2::RE2::PartialMatch(ev.text(index), *regex);
+        case Kind::kRegex: {
+            const std::string_view text = ev.text(index);
+            if (text.size() < regex_min_bytes) return false;
+            if (regex_is_run) return has_character_run(text, regex_min_bytes, regex_dot_all);
+            return re2::RE2::PartialMatch(text, *regex);
+        }
         case Kind::kCidr:
             return cidr.contains(ev.text(index));
         case Kind::kCompare: {

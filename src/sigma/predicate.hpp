@@ -68,6 +68,13 @@ struct Predicate {
     std::uint32_t literal = 0xFFFFFFFFu;
     /// kRegex: its slot in the RuleSet's regex prefilter (0xFFFFFFFF: always run).
     std::uint32_t regex_slot = 0xFFFFFFFFu;
+    /// kRegex: bytes a text needs for the expression to match (regex_min_bytes).
+    std::uint32_t regex_min_bytes = 0;
+    /// kRegex: the expression is only `.{n,}` (n = regex_min_bytes): it matches a text with n
+    /// characters in a row other than a line feed (any character with the `s` flag), which is
+    /// counted directly. RE2 runs such an expression on its NFA, a thousand states wide.
+    bool regex_is_run = false;
+    bool regex_dot_all = false;
 
     /// Evaluates the predicate for field `field` (FieldNames::kUnknown: absent) of `ev`.
     bool evaluate(FieldId field, EventFields& ev) const;
@@ -78,6 +85,16 @@ struct Predicate {
     bool test_one(std::uint32_t index, EventFields& ev) const;
     bool compare(double n) const;  ///< `n op threshold`
 };
+
+/// A lower bound on the bytes of any text `pattern` matches in, 0 when unknown. Known for one
+/// character or class repeated at least n times, the whole expression (`.{1000,}`, `(.){200,}`,
+/// `[^/]{100,}$`): such counted repetitions are what RE2 runs slowest (its DFA outgrows its
+/// memory and it falls back to the NFA), and the texts they look for are rare.
+std::uint32_t regex_min_bytes(std::string_view pattern);
+/// Whether `pattern` is exactly `.{n,}`, `(.){n,}` or `(?:.){n,}` (no anchor), n > 0.
+bool regex_is_dot_run(std::string_view pattern);
+/// Whether `text` (UTF-8) holds `n` characters in a row other than '\n' (any, with `dot_all`).
+bool has_character_run(std::string_view text, std::uint32_t n, bool dot_all);
 
 /// Compiles a regular expression with Sigma's flags; errors say what RE2 could not accept.
 core::Result<std::shared_ptr<const re2::RE2>> compile_regex(const std::string& pattern,

@@ -132,3 +132,33 @@ TEST(Value, EmptyJsonStringFromANullView) {
     append_json_string(out, std::string_view());
     EXPECT_EQ(out, "\"\"");
 }
+
+TEST(Value, Utf16JsonEqualsItsTextEscapedAtEveryLengthAndMix) {
+    // The UTF-16 JSON writer works 8 units at a time: plain runs of every length around that,
+    // broken by escapes, control characters, DEL, non-ASCII and surrogate pairs, and cut by NUL.
+    const std::vector<char16_t> pieces = {u'a',    u'Z',    u'"',      u'\\',     u'\n',
+                                          u'\x01', u'\x7f', u'\u00e9', u'\u20ac', 0xD83D,
+                                          0xDE00,  0xDC00,  u' '};
+    std::uint64_t seed = 0x9E3779B97F4A7C15ULL;
+    auto next = [&] {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        return seed;
+    };
+    for (int round = 0; round < 4000; ++round) {
+        std::vector<char16_t> units;
+        const std::size_t length = next() % 40;
+        for (std::size_t i = 0; i < length; ++i) {
+            // Mostly plain letters, so that long plain runs occur.
+            units.push_back(next() % 3 != 0 ? static_cast<char16_t>(u'a' + next() % 26)
+                                            : pieces[next() % pieces.size()]);
+        }
+        if (round % 7 == 0 && !units.empty()) units[next() % units.size()] = 0;
+        const auto* bytes = reinterpret_cast<const std::uint8_t*>(units.data());
+        const Value v = Value::utf16(bytes, 2 * units.size());
+        std::string expected;
+        append_json_string(expected, v.text());
+        ASSERT_EQ(json(v), expected) << "round " << round;
+    }
+}
