@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include "guard/monotonic_clock.hpp"
 #include "guard/proc_info.hpp"
 
 namespace vigie::guard {
@@ -30,12 +31,6 @@ constexpr unsigned kFileMask = FAN_OPEN_PERM | FAN_CLOSE_WRITE;
 #ifndef OPEN_TREE_CLONE
 #define OPEN_TREE_CLONE 1
 #endif
-
-std::int64_t monotonic_ns() {
-    timespec ts{};
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1'000'000'000LL + ts.tv_nsec;
-}
 
 core::Error os_error(std::string what, const std::string& path = {}) {
     return core::fail(core::ErrorCode::kIo, fmt::format("{}: {}", what, std::strerror(errno)),

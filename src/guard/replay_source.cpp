@@ -78,20 +78,8 @@ void ReplaySource::push_file_event(FsEventKind kind, std::int32_t pid, const std
 }
 
 void ReplaySource::write(std::int32_t pid, const std::string& path, Bytes content) {
-    const std::uint64_t operation = ++operations_;
-    const bool exists = files_.contains(path);
-    auto before = exists ? files_[path] : std::make_shared<const Bytes>();
-    if (!exists) {
-        Step create;
-        create.event.kind = FsEventKind::kCreate;
-        create.event.pid = pid;
-        create.event.path = path;
-        push(std::move(create));
-    }
-    push_file_event(FsEventKind::kOpen, pid, path, before, operation, true);
-    auto after = std::make_shared<const Bytes>(std::move(content));
-    files_[path] = after;
-    push_file_event(FsEventKind::kCloseWrite, pid, path, after, operation, true);
+    begin_write(pid, path, std::move(content));
+    end_write(pid, path);
 }
 
 void ReplaySource::begin_write(std::int32_t pid, const std::string& path, Bytes content) {
